@@ -1,10 +1,15 @@
 package monet.remote;
 
 import java.nio.file.Path;
+import monet.console.Secrets;
 import monet.process.Cmd;
 import monet.process.CmdResult;
 
-/** {@link RemoteShell} on this machine ({@code --via local}: on the server itself, or in tests). */
+/**
+ * {@link RemoteShell} on this machine ({@code --via local}: on the server itself, or in tests).
+ * The script goes to {@code /bin/sh -s} on stdin, so neither it nor its secrets are ever a
+ * process argument.
+ */
 public final class LocalShell implements RemoteShell {
     private final Path directory;
 
@@ -19,8 +24,15 @@ public final class LocalShell implements RemoteShell {
     }
 
     @Override
+    public String preview(RemoteCommand command) {
+        return "# on this machine: /bin/sh -s" + (directory == null ? "" : " (in " + directory + ")")
+                + ", with this script on stdin:\n" + Secrets.mask(command.stdinScript());
+    }
+
+    @Override
     public RemoteResult run(RemoteCommand command) {
-        Cmd cmd = Cmd.of("/bin/sh", "-c", command.script())
+        Cmd cmd = Cmd.of("/bin/sh", "-s")
+                .stdin(command.stdinScript())
                 .timeout(command.timeout())
                 .onStdout(command.stdout())
                 .onStderr(command.stderr())
