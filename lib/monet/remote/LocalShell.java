@@ -1,6 +1,7 @@
 package monet.remote;
 
 import java.nio.file.Path;
+import java.util.Map;
 import monet.console.Secrets;
 import monet.process.Cmd;
 import monet.process.CmdResult;
@@ -12,10 +13,17 @@ import monet.process.CmdResult;
  */
 public final class LocalShell implements RemoteShell {
     private final Path directory;
+    private final Map<String, String> env;
 
     /** Runs scripts in the given directory (null: the current one). */
     public LocalShell(Path directory) {
+        this(directory, Map.of());
+    }
+
+    /** Runs scripts in the given directory with these environment variables added. */
+    public LocalShell(Path directory, Map<String, String> env) {
         this.directory = directory;
+        this.env = Map.copyOf(env);
     }
 
     @Override
@@ -40,6 +48,7 @@ public final class LocalShell implements RemoteShell {
         if (directory != null) {
             cmd.dir(directory);
         }
+        env.forEach(cmd::env);
         CmdResult result = cmd.run();
         return new RemoteResult(result.exitCode(), result.stdout(), result.stderr());
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -69,7 +68,8 @@ public final class HostSandbox {
     /** Environment for scripts running "on the host": the stand-ins first on PATH. */
     public Map<String, String> env() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", dir.resolve("bin") + ":/usr/local/bin:/usr/bin:/bin");
+        // the stand-ins first, then what this machine has (sqlite3, curl, gzip, the aws CLI, python3)
+        env.put("PATH", dir.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
         env.put("MONET_SANDBOX", dir.toString());
         env.put("TMPDIR", dir.resolve("tmp").toString());
         return env;
@@ -206,7 +206,4 @@ public final class HostSandbox {
         return "host sandbox " + dir;
     }
 
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
 }
