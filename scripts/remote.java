@@ -2,6 +2,8 @@
 //JAVA 17+
 //DESCRIPTION Manage the production server over SSM (or SSH, or locally): logs, status, restart, migrate, users, exec, shell, db, ssh.
 //SOURCES ../lib/monet/Monet.java
+//CDS
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -109,6 +109,19 @@ public final class SsmEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs an endpoint as a process (benchmarks): {@code SsmEndpoint SANDBOX_DIR [PORT_FILE]};
+     * prints (and writes to PORT_FILE) its URL and serves until killed.
+     */
+    public static void main(String[] args) throws Exception {
+        SsmEndpoint endpoint = start(Path.of(args[0]));
+        System.out.println(endpoint.endpoint());
+        if (args.length > 1) {
+            Files.writeString(Path.of(args[1]), endpoint.endpoint());
+        }
+        Thread.currentThread().join();
+    }
+
     /** http://127.0.0.1:PORT */
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
