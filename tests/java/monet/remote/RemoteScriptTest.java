@@ -216,6 +216,12 @@ class RemoteScriptTest {
             CmdResult ssh = remote("", host().clientEnv(), args.toArray(String[]::new));
             assertThat(ssh.exitCode()).as(ssh.stderr()).isZero();
             assertThat(ssh.stdout()).contains("\"title\":\"sunrise\"");
+
+            List<String> session = new java.util.ArrayList<>(List.of("ssh"));
+            sshd.config().forEach((k, v) -> session.addAll(List.of("--set", k + "=" + v)));
+            CmdResult interactive = remote("echo session-for-$(id -un)\nexit 0\n", host().clientEnv(), session.toArray(String[]::new));
+            assertThat(interactive.exitCode()).as(interactive.stderr()).isZero();
+            assertThat(interactive.stdout()).contains("session-for-" + Sshd.user());
         }
     }
 
