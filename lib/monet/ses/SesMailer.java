@@ -60,14 +60,15 @@ public final class SesMailer {
                     + "verify the address (aws ses verify-email-identity --email-address " + message.to() + "), or request "
                     + "production access (" + StatusReport.README + ")" + ses, e);
         }
+        // SES answers a used-up daily quota with the Throttling code too: tell the two apart by the words.
+        if (lower.contains("daily message quota exceeded")) {
+            return new MonetException("SES refused the send: the 24-hour sending quota is used up; wait for older "
+                    + "messages to leave the window or ask AWS for a higher quota ('ses-test status' shows it)" + ses, e);
+        }
         if ("Throttling".equals(code) || "ThrottlingException".equals(code) || "TooManyRequestsException".equals(code)
                 || lower.contains("maximum sending rate exceeded") || lower.contains("rate exceeded")) {
             return new MonetException("SES throttled the send: the account's maximum send rate was exceeded; wait a "
                     + "second and send again ('ses-test status' shows the rate)" + ses, e);
-        }
-        if (lower.contains("daily message quota exceeded")) {
-            return new MonetException("SES refused the send: the 24-hour sending quota is used up; wait for older "
-                    + "messages to leave the window or ask AWS for a higher quota ('ses-test status' shows it)" + ses, e);
         }
         if (code.startsWith("AccountSendingPaused") || lower.contains("sending paused")) {
             return new MonetException("sending is paused for this account in " + s.region() + ": see the SES console's "
