@@ -35,10 +35,13 @@ import picocli.CommandLine.Spec;
                         + "domain identity (ses.domain), mail.DOMAIN its MAIL FROM domain (ses.mail-from). AWS credentials, "
                         + "region and endpoint come from the AWS SDK's chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL)."},
         footerHeading = "%nExamples:%n",
-        footer = {"  ses-test status            # is anything blocking email? (exit 1 if so, with the fix)",
-                "  ses-test dns               # are the DNS records SES needs published?",
-                "  ses-test send              # send a test message to the SES mailbox simulator",
-                "  ses-test send --to me@example.com --subject 'Hello'",
+        footer = {"  ses-test status               # exit 1, with the fix, if email is blocked",
+                "  ses-test status --json",
+                "  ses-test dns --resolver 1.1.1.1   # ask this DNS server",
+                "  ses-test send                 # to success@simulator.amazonses.com",
+                "  ses-test send --scenario bounce",
+                "  ses-test send --to me@example.com --subject Hello --dry-run",
+                "  SES_SENDER_EMAIL=noreply@example.com ses-test status",
                 "See README.md, section 'ses-test', for the SES sandbox and production access."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (something blocks sending, a record is wrong, SES refused)", "2:usage error"})
@@ -57,10 +60,11 @@ class SesTest implements Callable<Integer> {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Show what SES says about the sender: domain identity verification, DKIM status and its "
+            description = {"Is anything blocking email? Identity, DKIM, MAIL FROM, sandbox, sending, quota.",
+                    "Shows what SES says about the sender: domain identity verification, DKIM status and its "
                     + "tokens, MAIL FROM domain status, sandbox or production access (SES v2 GetAccount; where the "
-                    + "endpoint lacks it, says so and falls back to SES v1), sending enabled, quota and messages sent "
-                    + "in the last 24 hours.",
+                    + "endpoint lacks it, says so and falls back to what SES v1 can tell), sending enabled, quota and "
+                    + "messages sent in the last 24 hours.",
                     "Prints a table (or JSON with --json); each problem that blocks sending is reported on stderr with "
                             + "its fix, and the exit code is 1. Warnings (sending works, but something is off or "
                             + "unknown) keep exit code 0."},
@@ -85,7 +89,8 @@ class SesTest implements Callable<Integer> {
     }
 
     @Command(name = "dns", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Resolve the DNS records SES needs and compare each with what SES expects: the "
+            description = {"Are the DNS records SES needs published? Each ok, missing or wrong.",
+                    "Resolves the DNS records SES needs and compares each with what SES expects: the "
                     + "verification TXT _amazonses.DOMAIN, the three DKIM CNAMEs TOKEN._domainkey.DOMAIN -> "
                     + "TOKEN.dkim.amazonses.com, SPF TXT on DOMAIN, DMARC TXT _dmarc.DOMAIN, and on the MAIL FROM "
                     + "domain the MX 10 feedback-smtp.REGION.amazonses.com and SPF TXT.",
@@ -119,8 +124,8 @@ class SesTest implements Callable<Integer> {
     }
 
     @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Send a test message (text and HTML) from the configured sender through SES and print "
-                    + "SES's message id.",
+            description = {"Send a test message (text and HTML) and print SES's message id.",
+                    "The message goes from the configured sender (ses.sender) through SES v1 SendEmail.",
                     "By default it goes to the SES mailbox simulator (SCENARIO@simulator.amazonses.com), which works "
                             + "in the sandbox and never reaches a person. An unverified sender, an unverified recipient "
                             + "while in the sandbox, or a throttle is reported with what to do."},
