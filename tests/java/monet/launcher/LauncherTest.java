@@ -186,6 +186,14 @@ class LauncherTest {
         assertThat(old.stderr()).contains("Java 17 or newer is required, found 11");
     }
 
+    @Test
+    void interactiveOpensJShellWithTheLibraryLoaded() {
+        CmdResult result = JBang.run("--interactive", "scripts/remote.java")
+                .stdin("monet.process.Shell.quote(\"it's\")\nmonet.pipeline.Pipeline.named(\"adhoc\").step(\"hello\", c -> {}).run().ok()\n/exit\n")
+                .call();
+        assertThat(result.stdout()).contains("\"'it'\\\\''s'\"").contains("==> true").doesNotContain("does not exist");
+    }
+
     private static void copyTree(Path from, Path to, List<String> entries) throws IOException {
         for (String entry : entries) {
             Path source = from.resolve(entry);
