@@ -5,9 +5,11 @@
 package monet.scripts;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import monet.MonetException;
+import monet.aws.Aws;
 import monet.cli.Cli;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
@@ -22,7 +24,6 @@ import monet.ses.SesMailer;
 import monet.ses.SesSettings;
 import monet.ses.StatusReport;
 import monet.ses.TestMessage;
-import monet.aws.Aws;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -152,7 +153,7 @@ class SesTest implements Callable<Integer> {
         boolean dryRun;
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             if (to != null && scenario != null) {
                 throw MonetException.usage("--to and --scenario exclude each other: --scenario picks a mailbox simulator address");
             }
@@ -179,8 +180,14 @@ class SesTest implements Callable<Integer> {
             }
         }
 
-        private TestMessage message(SesSettings settings, String recipient) throws Exception {
-            return TestMessage.of(settings, recipient, subject, InetAddress.getLocalHost().getHostName(), Instant.now());
+        private TestMessage message(SesSettings settings, String recipient) {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "an unnamed host";
+            }
+            return TestMessage.of(settings, recipient, subject, host, Instant.now());
         }
     }
 }

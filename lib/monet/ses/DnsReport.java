@@ -221,10 +221,6 @@ public final class DnsReport {
             ArrayNode found = node.putArray("found");
             c.found().forEach(found::add);
         }
-        try {
-            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return root.toPrettyString();
     }
 }

@@ -26,6 +26,8 @@ import monet.MonetException;
 public final class JndiDnsResolver implements DnsResolver {
     private static final Pattern SERVER = Pattern.compile("(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+)(?::(\\d{1,5}))?");
     private final String server;
+    /** Set once the server failed to answer: the remaining lookups fail at once instead of each waiting ~7 s. */
+    private String unreachable;
 
     /** A resolver that asks {@code server} ("HOST", "HOST:PORT", "[IPv6]:PORT"), or the system's resolvers when blank. */
     public JndiDnsResolver(String server) {
@@ -46,11 +48,14 @@ public final class JndiDnsResolver implements DnsResolver {
 
     @Override
     public DnsAnswer lookup(String name, String type) {
+        if (unreachable != null) {
+            return DnsAnswer.failed(unreachable);
+        }
         Hashtable<String, String> env = new Hashtable<>();
         env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
         env.put(Context.PROVIDER_URL, server.isEmpty() ? "dns:" : "dns://" + server);
         env.put("com.sun.jndi.dns.timeout.initial", "1000");
-        env.put("com.sun.jndi.dns.timeout.retries", "3");
+        env.put("com.sun.jndi.dns.timeout.retries", "2");
         DirContext context = null;
         try {
             context = new InitialDirContext(env);
@@ -67,7 +72,8 @@ public final class JndiDnsResolver implements DnsResolver {
         } catch (NameNotFoundException e) {
             return DnsAnswer.noSuchName();
         } catch (CommunicationException e) {
-            return DnsAnswer.failed("no answer from " + describe() + " (" + e.getMessage() + ")");
+            unreachable = "no answer from " + describe() + " (" + e.getMessage() + ")";
+            return DnsAnswer.failed(unreachable);
         } catch (OperationNotSupportedException e) {
             return DnsAnswer.failed(describe() + " refused the query (" + e.getMessage() + ")");
         } catch (ServiceUnavailableException e) {

@@ -260,11 +260,7 @@ public final class StatusReport {
             list.addObject().put("check", c.name()).put("state", c.state().name().toLowerCase(java.util.Locale.ROOT))
                     .put("detail", c.detail()).put("fix", c.fix());
         }
-        try {
-            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return root.toPrettyString();
     }
 
     private static void putVerification(ObjectNode parent, String field, SesSnapshot.Verification v) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import monet.console.Console;
+import monet.testing.Moto;
 import org.junit.jupiter.api.Test;
 
 /** {@code ses-test status} against moto (SES v1 and v2), and against SES v2 GetAccount where moto lacks it. */
@@ -92,7 +93,7 @@ class SesStatusTest {
 
     @Test
     void getAccountSaysSandbox() throws Exception {
-        Moto.reset();
+        Moto.get().reset();
         try (SesV2AccountStandIn v2 = SesV2AccountStandIn.start(false, "");
                 SesClients clients = MotoSes.clients(v2.endpoint())) {
             MotoSes.verifiedDomain(clients);
@@ -111,20 +112,13 @@ class SesStatusTest {
 
     @Test
     void getAccountSaysProduction() throws Exception {
-        Moto.reset();
+        Moto.get().reset();
         try (SesV2AccountStandIn v2 = SesV2AccountStandIn.start(true, "GRANTED");
                 SesClients clients = MotoSes.clients(v2.endpoint())) {
             MotoSes.verifiedDomain(clients);
             StatusReport report = new StatusReport(MotoSes.SETTINGS, new SesInspector(clients, MotoSes.SETTINGS).snapshot());
             assertThat(report.checks()).allSatisfy(c -> assertThat(c.state()).as(c.toString()).isEqualTo(Check.State.OK));
             assertThat(report.json()).contains("\"productionAccess\" : true", "\"source\" : \"sesv2 GetAccount\"");
-        }
-    }
-
-    /** The shared moto server, wiped. */
-    static final class Moto {
-        static void reset() {
-            monet.testing.Moto.get().reset();
         }
     }
 }
