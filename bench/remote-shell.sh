@@ -39,7 +39,7 @@ echo "command end -> exit (ms), $runs runs: median $(echo "$sorted" | sed -n "$(
 # java command JBang execs), to show what the launcher costs.
 classpath=$(./jbang info classpath scripts/remote.java)
 jsa=$(dirname "$(./jbang info jar scripts/remote.java)")/remote.jsa
-direct="java -XX:SharedArchiveFile=$jsa -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp $classpath remote"
+direct="java -XX:SharedArchiveFile=$jsa -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp $classpath monet.scripts.remote"
 hyperfine --warmup 1 --runs "$runs" --export-markdown "$work/hyperfine.md" \
   -n "./jbang remote shell (sleep $delay)" "./jbang remote shell --instance $instance 'sleep $delay'" \
   -n "script JVM alone (sleep $delay)" "$direct shell --instance $instance 'sleep $delay'" \

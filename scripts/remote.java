@@ -6,6 +6,7 @@
 // JVM warnings go to stderr and CDS's own notes nowhere, so stdout stays data.
 //CDS
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds=off:stderr -Xlog:cds+dynamic=off:stderr
+package monet.scripts;
 
 import java.time.Duration;
 import java.util.ArrayList;
