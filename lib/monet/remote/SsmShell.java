@@ -63,6 +63,8 @@ public final class SsmShell implements RemoteShell {
     /** Pages requested at once. */
     static final int PAGES_IN_FLIGHT = 4;
     static final String S3_PREFIX = "monet-remote";
+    /** How long InvocationDoesNotExist may mean "not yet" after sending (eventual consistency takes seconds, not this). */
+    static final Duration INVISIBLE_AT_MOST = Duration.ofSeconds(60);
     private static final Set<String> DONE = Set.of("Success", "Failed", "TimedOut", "Cancelled");
 
     private final SsmClient ssm;
@@ -264,6 +266,12 @@ public final class SsmShell implements RemoteShell {
                     }
                     state = invocation.statusAsString();
                 } catch (InvocationDoesNotExistException notYet) {
+                    if (elapsed(started).compareTo(INVISIBLE_AT_MOST) > 0) {
+                        cancelQuietly(commandId);
+                        throw new MonetException("SSM still knows no invocation of " + commandId + " on " + id + " "
+                                + Console.formatDuration(INVISIBLE_AT_MOST) + " after sending it (is " + id
+                                + " a managed node in this region?)");
+                    }
                     state = "sent";
                 } catch (SsmException e) {
                     if (!e.isThrottlingException()) {
