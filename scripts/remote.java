@@ -15,7 +15,6 @@ import java.util.concurrent.Callable;
 import monet.cli.Cli;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
-import monet.console.Console;
 import monet.remote.Passwords;
 import monet.remote.Remote;
 import picocli.CommandLine;
@@ -208,7 +207,7 @@ class remote implements Callable<Integer> {
             Remote remote = where.remote(json, null);
             monet.remote.ServerScripts.email(email);
             Passwords.Password secret = where.dryRun && password == null && !passwordStdin ? Passwords.generate()
-                    : Passwords.resolve(password, passwordStdin, System.in, Console.get().interactive());
+                    : Passwords.resolve(password, passwordStdin, System.in, System.console() != null);
             return remote.createUser(email, secret);
         }
     }
