@@ -134,7 +134,7 @@ class remote implements Callable<Integer> {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Containers with state and image tag, disk use of / and the data volume, and the answers of /api/version and /ssr-health.")
+            description = {"Containers with state and image tag, disk use of / and the data volume, and the answers of /api/version and /ssr-health.", "Exits 1 when a container is not running or an endpoint does not answer 2xx."})
     static class Status implements Callable<Integer> {
         @Mixin Where where;
         @ArgGroup(exclusive = true) Fleet fleet;
