@@ -98,8 +98,12 @@ public final class Remote {
         }
         LogCursor cursor = new LogCursor(timestamps, Console.get()::out);
         RemoteCommand next = first;
+        RemoteShell polling = shell();
         while (true) {
-            RemoteResult result = shell().run(next);
+            RemoteResult result = polling.run(next);
+            if (polling instanceof SsmShell ssm) {
+                polling = ssm.withoutProgress();
+            }
             if (!result.ok()) {
                 result.stderr().lines().forEach(Console.get()::info);
                 return result.exitCode();
