@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import monet.changelog.Problem.Severity;
 
 /** The lint rules; each problem names its rule (the {@code [rule]} in the output). */
@@ -70,7 +71,7 @@ final class Linter {
     }
 
     private void versions() {
-        Map<Version, Release> seen = new HashMap<>();
+        Map<Version, Release> seen = new TreeMap<>();
         Release previous = null;
         for (Release release : log.releases) {
             if (release.isUnreleased()) {
