@@ -121,9 +121,9 @@ public final class Changelog {
         return releases.stream().filter(Release::isUnreleased).findFirst();
     }
 
-    /** The top-most released version (yanked or not). */
+    /** The top-most released version (yanked or not) whose heading is SemVer. */
     public Optional<Release> latest() {
-        return releases.stream().filter(r -> !r.isUnreleased()).findFirst();
+        return releases.stream().filter(r -> r.version() != null).findFirst();
     }
 
     /** The highest SemVer version in the file. */
@@ -207,7 +207,41 @@ public final class Changelog {
      * become indented continuation lines.
      */
     public Changelog add(ChangeType type, String text) {
-        return derive(Editor.add(this, type, text));
+        Changelog after = derive(Editor.add(this, type, text));
+        boolean added = after.unreleased().map(r -> entries(r, type) == unreleased().map(u -> entries(u, type)).orElse(0) + 1)
+                .orElse(false);
+        return after.verified(added, this);
+    }
+
+    private static int entries(Release release, ChangeType type) {
+        int n = 0;
+        for (Section section : release.sections) {
+            n += section.type == type ? section.entries.size() : 0;
+        }
+        return n;
+    }
+
+    /**
+     * The edit's own check: the new text must read back as intended and every released version
+     * must read exactly as before; otherwise (an unclosed code fence or comment swallowing the
+     * edit, say) it is refused.
+     */
+    private Changelog verified(boolean intended, Changelog before) {
+        boolean same = intended;
+        for (Release release : before.releases) {
+            if (!same) {
+                break;
+            }
+            if (!release.isUnreleased() && release.version() != null) {
+                Optional<Release> now = find(release.label());
+                same = now.isPresent() && notes(release.label()).equals(before.notes(release.label()));
+            }
+        }
+        if (!same) {
+            throw new ChangelogException(name + ": refusing to edit: the result would not read back as intended"
+                    + " (is a code fence or HTML comment left open? see 'changelog lint')");
+        }
+        return this;
     }
 
     /**
@@ -251,7 +285,11 @@ public final class Changelog {
      *     version exists or is not greater than every version in the file
      */
     public Changelog release(Version version, LocalDate date) {
-        return derive(Editor.release(this, version, date));
+        Changelog after = derive(Editor.release(this, version, date));
+        String moved = notes("unreleased");
+        boolean released = after.find(version.toString()).filter(r -> date.equals(r.date())).isPresent()
+                && after.notes(version.toString()).equals(moved) && after.notes("unreleased").isEmpty();
+        return after.verified(released, this);
     }
 
     private Changelog derive(byte[] bytes) {

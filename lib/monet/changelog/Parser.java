@@ -21,6 +21,7 @@ final class Parser {
     private int fenceLength;
     private boolean fenceInEntry;
     private boolean inComment;
+    private int commentLine;
 
     private Parser(Changelog doc) {
         this.doc = doc;
@@ -37,6 +38,10 @@ final class Parser {
         byte[] kinds = lines.kinds;
         for (int line = 0; line < count; line++) {
             kinds[line] = classify(line, lines.contentStart(line), lines.contentEnd(line));
+        }
+        if (inComment) {
+            doc.problem(commentLine, 1, Problem.Severity.ERROR, "unclosed-comment",
+                    "HTML comment is never closed: every heading after it is hidden");
         }
         if (fenceLine >= 0) {
             doc.problem(fenceLine, 1, Problem.Severity.ERROR, "unclosed-fence",
@@ -135,6 +140,7 @@ final class Parser {
             case '<':
                 if (e - i >= 4 && b[i + 1] == '!' && b[i + 2] == '-' && b[i + 3] == '-') {
                     inComment = indexOf(i + 4, e, "-->") < 0;
+                    commentLine = line;
                     entry = null;
                     return COMMENT;
                 }
