@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVAC_OPTIONS -encoding UTF-8
 //DESCRIPTION Read, check and edit Keep a Changelog files: lint, add, release, notes, show.
 //SOURCES ../lib/monet/Monet.java
 
@@ -61,7 +62,7 @@ class changelog implements Callable<Integer> {
         System.out.flush();
     }
 
-    @Command(name = "lint", description = {"Check changelogs: every problem as FILE:LINE:COLUMN: message [rule].",
+    @Command(name = "lint", mixinStandardHelpOptions = true, description = {"Check changelogs: every problem as FILE:LINE:COLUMN: message [rule].",
             "Errors fail (exit 1); warnings (marked 'warning:') are harmless deviations and do not, unless --strict."})
     static class Lint implements Callable<Integer> {
         @ParentCommand
@@ -94,7 +95,7 @@ class changelog implements Callable<Integer> {
         }
     }
 
-    @Command(name = "add", description = {"Add an entry under [Unreleased] in section TYPE.",
+    @Command(name = "add", mixinStandardHelpOptions = true, description = {"Add an entry under [Unreleased] in section TYPE.",
             "Creates the section (in canonical order) and [Unreleased] itself if missing; a missing file is created",
             "with the standard Keep a Changelog header."})
     static class Add implements Callable<Integer> {
@@ -118,7 +119,7 @@ class changelog implements Callable<Integer> {
         }
     }
 
-    @Command(name = "release", description = {
+    @Command(name = "release", mixinStandardHelpOptions = true, description = {
         "Move everything under [Unreleased] to a new version.",
         "The items go under '## [VERSION] - DATE', [Unreleased] is left empty, and the link definitions are",
         "updated (compare links in the file's own style and tag prefix; from the git remote 'origin' when the",
@@ -178,7 +179,7 @@ class changelog implements Callable<Integer> {
         }
     }
 
-    @Command(name = "notes", description = "Print a release's body exactly as written (for a GitHub release); exit 1 if absent.")
+    @Command(name = "notes", mixinStandardHelpOptions = true, description = "Print a release's body exactly as written (for a GitHub release); exit 1 if absent.")
     static class Notes implements Callable<Integer> {
         @ParentCommand
         changelog parent;
@@ -193,7 +194,7 @@ class changelog implements Callable<Integer> {
         }
     }
 
-    @Command(name = "show", description = "Show the releases: versions, dates, yanked flags, sections and entries.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show the releases: versions, dates, yanked flags, sections and entries.")
     static class Show implements Callable<Integer> {
         @ParentCommand
         changelog parent;
