@@ -17,6 +17,7 @@ public enum ChangeType {
             Map.entry("bug fixes", FIXED), Map.entry("bugs", FIXED), Map.entry("secure", SECURITY),
             Map.entry("vulnerabilities", SECURITY));
 
+    private static final ChangeType[] ALL = values();
     private final String title;
 
     ChangeType(String title) {
@@ -30,8 +31,9 @@ public enum ChangeType {
 
     /** The type a heading names exactly, ignoring case ({@code fixed} → FIXED), or null. */
     public static ChangeType of(String name) {
-        for (ChangeType type : values()) {
-            if (type.title.equalsIgnoreCase(name.trim())) {
+        String trimmed = name.trim();
+        for (ChangeType type : ALL) {
+            if (type.title.equalsIgnoreCase(trimmed)) {
                 return type;
             }
         }

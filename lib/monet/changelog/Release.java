@@ -200,21 +200,29 @@ public final class Release {
             return h;
         }
 
-        /** A strict {@code YYYY-MM-DD} calendar date, or null. */
+        /** A strict {@code YYYY-MM-DD} calendar date, or null (by hand: {@code LocalDate.parse} is slow). */
         static LocalDate isoDate(String text) {
             if (text.length() != 10 || text.charAt(4) != '-' || text.charAt(7) != '-') {
                 return null;
             }
+            int[] value = new int[3];
+            int part = 0;
             for (int k = 0; k < 10; k++) {
-                if (k != 4 && k != 7 && !Character.isDigit(text.charAt(k))) {
+                char c = text.charAt(k);
+                if (k == 4 || k == 7) {
+                    part++;
+                } else if (c >= '0' && c <= '9') {
+                    value[part] = value[part] * 10 + (c - '0');
+                } else {
                     return null;
                 }
             }
-            try {
-                return LocalDate.parse(text);
-            } catch (java.time.DateTimeException e) {
+            int month = value[1];
+            int day = value[2];
+            if (month < 1 || month > 12 || day < 1 || day > java.time.YearMonth.of(value[0], month).lengthOfMonth()) {
                 return null;
             }
+            return LocalDate.of(value[0], month, day);
         }
 
         private static int skip(String line, int i) {
