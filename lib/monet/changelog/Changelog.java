@@ -36,7 +36,9 @@ public final class Changelog {
     int titleLine = -1;
     int trailingLinks;
     final List<Release> releases = new ArrayList<>();
-    final List<LinkDefinition> links = new ArrayList<>();
+    /** Lines holding link definitions, found by the parser; read into {@link #linkDefinitions} on first use. */
+    final List<Integer> linkLines = new ArrayList<>();
+    private List<LinkDefinition> links;
     final List<Problem> parseProblems = new ArrayList<>();
 
     private Changelog(String name, byte[] bytes, Supplier<Optional<String>> repositoryUrl) {
@@ -155,7 +157,29 @@ public final class Changelog {
 
     /** The link definitions ({@code [label]: url}) outside code, in file order. */
     public List<LinkDefinition> links() {
-        return List.copyOf(links);
+        return linkDefinitions();
+    }
+
+    List<LinkDefinition> linkDefinitions() {
+        if (links == null) {
+            List<LinkDefinition> read = new ArrayList<>(linkLines.size());
+            for (int line : linkLines) {
+                String text = lines.text(line);
+                int labelStart = text.indexOf('[') + 1;
+                int labelEnd = text.indexOf(']', labelStart);
+                String url = text.substring(labelEnd + 2).trim();
+                int space = url.indexOf(' ');
+                if (space > 0) {
+                    url = url.substring(0, space);
+                }
+                if (url.startsWith("<") && url.endsWith(">")) {
+                    url = url.substring(1, url.length() - 1);
+                }
+                read.add(new LinkDefinition(line + 1, text.substring(labelStart, labelEnd), url));
+            }
+            links = List.copyOf(read);
+        }
+        return links;
     }
 
     /**
@@ -216,7 +240,7 @@ public final class Changelog {
     private static int entries(Release release, ChangeType type) {
         int n = 0;
         for (Section section : release.sections) {
-            n += section.type == type ? section.entries.size() : 0;
+            n += section.type() == type ? section.entries.size() : 0;
         }
         return n;
     }
@@ -361,7 +385,7 @@ public final class Changelog {
             return release.inlineLink();
         }
         String key = LinkDefinition.key(release.label());
-        for (LinkDefinition link : links) {
+        for (LinkDefinition link : linkDefinitions()) {
             if (link.key().equals(key)) {
                 return link.url();
             }

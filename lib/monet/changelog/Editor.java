@@ -47,9 +47,9 @@ final class Editor {
         Section same = null;
         Section next = null;
         for (Section section : release.sections) {
-            if (section.type == type && same == null) {
+            if (section.type() == type && same == null) {
                 same = section;
-            } else if (section.type != null && section.type.ordinal() > type.ordinal() && next == null) {
+            } else if (section.type() != null && section.type().ordinal() > type.ordinal() && next == null) {
                 next = section;
             }
         }
@@ -91,8 +91,8 @@ final class Editor {
         }
         Editor editor = new Editor(log);
         Release top = log.latest().orElse(null);
-        Release.Heading style = top != null ? top.heading : unreleased.heading;
-        String label = (top != null && top.heading.vPrefixed() ? top.label().substring(0, 1) : "") + version;
+        Release.Heading style = top != null ? top.heading() : unreleased.heading();
+        String label = (top != null && top.heading().vPrefixed() ? top.label().substring(0, 1) : "") + version;
         Links links = Links.derive(log, unreleased, top);
         boolean inline = style.inlineUrl != null;
         String tag = links == null ? null : links.prefix + version;
@@ -106,12 +106,12 @@ final class Editor {
     }
 
     private void updateLinks(Links links, Release unreleased, Release top, String label, String tag) {
-        Release.Heading u = unreleased.heading;
+        Release.Heading u = unreleased.heading();
         if (u.inlineUrl != null) {
             replacements.put(unreleased.headingLine, u.text.substring(0, u.inlineUrlStart) + links.unreleasedUrl(tag)
                     + u.text.substring(u.inlineUrlEnd));
         }
-        if (top != null && top.heading.inlineUrl != null) {
+        if (top != null && top.heading().inlineUrl != null) {
             return;
         }
         LinkDefinition unreleasedLink = definition("unreleased");
@@ -123,8 +123,8 @@ final class Editor {
             insert(line + 1, List.of(versionLink));
         } else if (topLink != null) {
             insert(topLink.line() - 1, List.of(versionLink));
-        } else if (!log.links.isEmpty()) {
-            insert(log.links.get(log.links.size() - 1).line(), List.of(versionLink));
+        } else if (!log.linkDefinitions().isEmpty()) {
+            insert(log.linkDefinitions().get(log.linkDefinitions().size() - 1).line(), List.of(versionLink));
         } else if (u.inlineUrl == null) {
             insertPadded(lines.count, allDefinitions(links, label, tag));
         }
@@ -149,7 +149,7 @@ final class Editor {
 
     private LinkDefinition definition(String label) {
         String key = LinkDefinition.key(label);
-        for (LinkDefinition link : log.links) {
+        for (LinkDefinition link : log.linkDefinitions()) {
             if (link.key().equals(key)) {
                 return link;
             }

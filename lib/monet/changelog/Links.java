@@ -69,7 +69,7 @@ final class Links {
             }
             return null;
         }
-        boolean anyLinks = !log.links.isEmpty() || log.releases.stream().anyMatch(r -> r.inlineLink() != null);
+        boolean anyLinks = !log.linkDefinitions().isEmpty() || log.releases.stream().anyMatch(r -> r.inlineLink() != null);
         if (anyLinks) {
             return null;
         }

@@ -50,7 +50,7 @@ final class Linter {
             if (!release.isUnreleased()) {
                 continue;
             }
-            Release.Heading h = release.heading;
+            Release.Heading h = release.heading();
             if (first != null) {
                 error(release.line(), h.labelColumn, "unreleased",
                         "second [Unreleased] section (the first is at line " + first.line() + ")");
@@ -77,7 +77,7 @@ final class Linter {
             if (release.isUnreleased()) {
                 continue;
             }
-            Release.Heading h = release.heading;
+            Release.Heading h = release.heading();
             int line = release.line();
             Version version = h.version;
             if (version == null) {
@@ -134,17 +134,17 @@ final class Linter {
         ChangeType latest = null;
         for (Section section : release.sections) {
             int line = section.line();
-            int column = section.nameColumn;
-            ChangeType type = section.type;
+            int column = section.nameColumn();
+            ChangeType type = section.type();
             if (type == null) {
-                ChangeType near = ChangeType.nearest(section.name);
-                error(line, column, "section-type", "unknown section type '" + section.name + "' "
+                ChangeType near = ChangeType.nearest(section.name());
+                error(line, column, "section-type", "unknown section type '" + section.name() + "' "
                         + (near != null ? "(did you mean '" + near.title() + "'?)"
                                 : "(use Added, Changed, Deprecated, Removed, Fixed or Security)"));
                 continue;
             }
-            if (!type.title().equals(section.name)) {
-                warning(line, column, "section-type", "write '" + type.title() + "', not '" + section.name + "'");
+            if (!type.title().equals(section.name())) {
+                warning(line, column, "section-type", "write '" + type.title() + "', not '" + section.name() + "'");
             }
             Section first = seen.putIfAbsent(type, section);
             if (first != null) {
@@ -158,14 +158,14 @@ final class Linter {
                 latest = type;
             }
             if (section.entries.isEmpty()) {
-                warning(line, column, "empty-section", "section '" + section.name + "' has no entries");
+                warning(line, column, "empty-section", "section '" + section.name() + "' has no entries");
             }
         }
     }
 
     private void links() {
         Map<String, LinkDefinition> definitions = new HashMap<>();
-        for (LinkDefinition link : log.links) {
+        for (LinkDefinition link : log.linkDefinitions()) {
             LinkDefinition first = definitions.putIfAbsent(link.key(), link);
             if (first != null) {
                 warning(link.line(), 2, "link-duplicate", "second definition of '[" + link.label()
@@ -190,9 +190,9 @@ final class Linter {
                 String message = release.label() + " has no link definition ('[" + release.label()
                         + "]: URL') while other versions have one";
                 if (release.isUnreleased()) {
-                    warning(release.line(), release.heading.labelColumn, "link-missing", message);
+                    warning(release.line(), release.heading().labelColumn, "link-missing", message);
                 } else {
-                    error(release.line(), release.heading.labelColumn, "link-missing", message);
+                    error(release.line(), release.heading().labelColumn, "link-missing", message);
                 }
             }
         }

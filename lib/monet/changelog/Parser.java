@@ -191,22 +191,13 @@ final class Parser {
         }
         if (level == 2) {
             close(line);
-            release = new Release(line, Release.Heading.parse(lines.text(line)));
+            release = new Release(lines, line);
             doc.releases.add(release);
             return RELEASE;
         }
         if (level == 3 && release != null) {
             closeSection(line);
-            String text = lines.text(line);
-            int at = text.indexOf("###") + 3;
-            while (at < text.length() && (text.charAt(at) == ' ' || text.charAt(at) == '\t')) {
-                at++;
-            }
-            int end = text.length();
-            while (end > at && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t' || text.charAt(end - 1) == '#')) {
-                end--;
-            }
-            section = new Section(line, text.substring(at, end), Release.Heading.column(text, at));
+            section = new Section(lines, line);
             release.sections.add(section);
             return SECTION;
         }
@@ -227,6 +218,7 @@ final class Parser {
         }
     }
 
+    /** {@code [label]: url} (checked on the bytes; {@link Changelog#linkDefinitions} reads it on first use). */
     private boolean linkDefinition(int line, int i, int e) {
         int close = i + 1;
         while (close < e && b[close] != ']') {
@@ -235,21 +227,14 @@ final class Parser {
         if (close + 1 >= e || close == i + 1 || b[close + 1] != ':') {
             return false;
         }
-        String text = lines.text(line);
-        int labelStart = text.indexOf('[') + 1;
-        int labelEnd = text.indexOf(']', labelStart);
-        String url = text.substring(labelEnd + 2).trim();
-        if (url.isEmpty()) {
+        int url = close + 2;
+        while (url < e && (b[url] == ' ' || b[url] == '\t')) {
+            url++;
+        }
+        if (url == e) {
             return false;
         }
-        int space = url.indexOf(' ');
-        if (space > 0) {
-            url = url.substring(0, space);
-        }
-        if (url.startsWith("<") && url.endsWith(">")) {
-            url = url.substring(1, url.length() - 1);
-        }
-        doc.links.add(new LinkDefinition(line + 1, text.substring(labelStart, labelEnd), url));
+        doc.linkLines.add(line);
         return true;
     }
 

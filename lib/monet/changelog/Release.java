@@ -12,14 +12,23 @@ import java.util.Locale;
 public final class Release {
     final int headingLine;
     int endLine;
-    final Heading heading;
+    private final Changelog.Lines lines;
+    private Heading heading;
     final List<Section> sections = new ArrayList<>();
     /** Entries directly under the heading, outside any {@code ###} section. */
     final List<Section.EntrySpan> looseEntries = new ArrayList<>();
 
-    Release(int headingLine, Heading heading) {
+    Release(Changelog.Lines lines, int headingLine) {
+        this.lines = lines;
         this.headingLine = headingLine;
-        this.heading = heading;
+    }
+
+    /** The heading taken apart, on first use (a {@code notes} run reads only the headings it passes). */
+    Heading heading() {
+        if (heading == null) {
+            heading = Heading.parse(lines.text(headingLine));
+        }
+        return heading;
     }
 
     /** The heading's line, 1-based. */
@@ -29,37 +38,37 @@ public final class Release {
 
     /** The label as written: {@code Unreleased}, {@code 1.2.0}, {@code v1.2.0}. */
     public String label() {
-        return heading.label;
+        return heading().label;
     }
 
     /** True for the {@code [Unreleased]} section. */
     public boolean isUnreleased() {
-        return heading.unreleased;
+        return heading().unreleased;
     }
 
     /** The SemVer version, or null for [Unreleased] or a label that is not SemVer. */
     public Version version() {
-        return heading.version;
+        return heading().version;
     }
 
     /** The ISO date, or null when missing or invalid. */
     public LocalDate date() {
-        return heading.date;
+        return heading().date;
     }
 
     /** The date as written, or null. */
     public String dateText() {
-        return heading.dateText;
+        return heading().dateText;
     }
 
     /** True when marked {@code [YANKED]} (or {@code YANKED}). */
     public boolean isYanked() {
-        return heading.yanked;
+        return heading().yanked;
     }
 
     /** The link written inline in the heading ({@code ## [1.2.0](URL)}), or null. */
     public String inlineLink() {
-        return heading.inlineUrl;
+        return heading().inlineUrl;
     }
 
     /** Its {@code ###} sections, in file order. */
@@ -84,8 +93,8 @@ public final class Release {
     public List<ChangeType> changeTypes() {
         List<ChangeType> types = new ArrayList<>();
         for (Section section : sections) {
-            if (section.type != null && !section.entries.isEmpty() && !types.contains(section.type)) {
-                types.add(section.type);
+            if (section.type() != null && !section.entries.isEmpty() && !types.contains(section.type())) {
+                types.add(section.type());
             }
         }
         return types;
@@ -93,7 +102,7 @@ public final class Release {
 
     @Override
     public String toString() {
-        return "## " + heading.label + (heading.dateText != null ? " - " + heading.dateText : "");
+        return "## " + label() + (dateText() != null ? " - " + dateText() : "");
     }
 
     /** A {@code ##} heading taken apart; columns are 1-based character columns. */

@@ -6,16 +6,40 @@ import java.util.List;
 public final class Section {
     final int headingLine;
     int endLine;
-    final String name;
-    final ChangeType type;
-    final int nameColumn;
+    private final Changelog.Lines lines;
+    private String name;
+    private ChangeType type;
+    private int nameColumn;
     final java.util.ArrayList<EntrySpan> entries = new java.util.ArrayList<>();
 
-    Section(int headingLine, String name, int nameColumn) {
+    Section(Changelog.Lines lines, int headingLine) {
+        this.lines = lines;
         this.headingLine = headingLine;
-        this.name = name;
-        this.nameColumn = nameColumn;
-        this.type = ChangeType.of(name);
+    }
+
+    /** Reads the heading on first use. */
+    private void read() {
+        if (name != null) {
+            return;
+        }
+        String text = lines.text(headingLine);
+        int at = text.indexOf("###") + 3;
+        while (at < text.length() && (text.charAt(at) == ' ' || text.charAt(at) == '\t')) {
+            at++;
+        }
+        int end = text.length();
+        while (end > at && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t' || text.charAt(end - 1) == '#')) {
+            end--;
+        }
+        name = text.substring(at, end);
+        nameColumn = Release.Heading.column(text, at);
+        type = ChangeType.of(name);
+    }
+
+    /** The name's 1-based column. */
+    int nameColumn() {
+        read();
+        return nameColumn;
     }
 
     /** The heading's line, 1-based. */
@@ -25,11 +49,13 @@ public final class Section {
 
     /** The name as written: {@code Added}, {@code fixed}, {@code Fix}. */
     public String name() {
+        read();
         return name;
     }
 
     /** The type it names (ignoring case), or null when it names none. */
     public ChangeType type() {
+        read();
         return type;
     }
 
