@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
         subcommands = {changelog.Lint.class, changelog.Add.class, changelog.Release_.class, changelog.Notes.class,
             changelog.Show.class, ConfigCommand.class},
         description = {"Read, check and edit Keep a Changelog 1.1.0 files: lint, add, release, notes, show.",
-            "Edits change only the lines they must and write atomically; a refused edit changes nothing."},
+            "Edits change only the lines they must and write atomically; a refused",
+            "edit changes nothing."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (lint errors, a refused edit, a missing version)", "2:usage error"})
 class changelog implements Callable<Integer> {
@@ -63,7 +64,8 @@ class changelog implements Callable<Integer> {
     }
 
     @Command(name = "lint", mixinStandardHelpOptions = true, description = {"Check changelogs: every problem as FILE:LINE:COLUMN: message [rule].",
-            "Errors fail (exit 1); warnings (marked 'warning:') are harmless deviations and do not, unless --strict."})
+            "Errors fail (exit 1); warnings (marked 'warning:') are harmless",
+            "deviations and do not, unless --strict."})
     static class Lint implements Callable<Integer> {
         @ParentCommand
         changelog parent;
@@ -96,8 +98,8 @@ class changelog implements Callable<Integer> {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = {"Add an entry under [Unreleased] in section TYPE.",
-            "Creates the section (in canonical order) and [Unreleased] itself if missing; a missing file is created",
-            "with the standard Keep a Changelog header."})
+            "Creates the section (in canonical order) and [Unreleased] itself if",
+            "missing; a missing file is created with the Keep a Changelog header."})
     static class Add implements Callable<Integer> {
         @ParentCommand
         changelog parent;
@@ -121,17 +123,19 @@ class changelog implements Callable<Integer> {
 
     @Command(name = "release", mixinStandardHelpOptions = true, description = {
         "Move everything under [Unreleased] to a new version.",
-        "The items go under '## [VERSION] - DATE', [Unreleased] is left empty, and the link definitions are",
-        "updated (compare links in the file's own style and tag prefix; from the git remote 'origin' when the",
-        "file has none). Refuses, changing nothing, when [Unreleased] is empty or VERSION exists, is not SemVer",
-        "or is not greater than every version in the file. Prints the new version on stdout.",
+        "The items go under '## [VERSION] - DATE', [Unreleased] is left empty and",
+        "the link definitions are updated, in the file's own style and tag prefix",
+        "(from the git remote 'origin' when the file has none). Refuses, changing",
+        "nothing, when [Unreleased] is empty, or VERSION exists, is not SemVer or",
+        "is not greater than every version in the file. Prints the new version.",
         "",
-        "--bump picks VERSION from the highest version in the file: major, minor or patch; or auto:",
-        "Removed or Changed -> major, Added or Deprecated -> minor, only Fixed or Security -> patch.",
-        "0.x rules (auto): while the major version is 0, a major change bumps the minor version (0.3.1 -> 0.4.0)",
-        "and anything else the patch (0.3.1 -> 0.3.2); '--bump major' is how to leave 0.x (-> 1.0.0).",
-        "A first release (no version in the file yet) is 0.1.0 with auto.",
-        "From a pre-release the bump reaches its release (2.0.0-rc.1 + major -> 2.0.0)."})
+        "--bump picks VERSION from the highest version in the file: major, minor,",
+        "patch, or auto: Removed or Changed -> major, Added or Deprecated -> minor,",
+        "only Fixed or Security -> patch.",
+        "0.x rules (auto): while the major version is 0, a major change bumps the",
+        "minor version (0.3.1 -> 0.4.0) and anything else the patch (0.3.2);",
+        "'--bump major' leaves 0.x (-> 1.0.0). A first release is 0.1.0 (auto).",
+        "From a pre-release a bump reaches its release (2.0.0-rc.1 -> 2.0.0)."})
     static class Release_ implements Callable<Integer> {
         @ParentCommand
         changelog parent;

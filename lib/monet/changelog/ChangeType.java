@@ -2,6 +2,7 @@ package monet.changelog;
 
 import java.util.Locale;
 import java.util.Map;
+import monet.config.Config;
 
 /** The Keep a Changelog section types, in their canonical order. */
 public enum ChangeType {
@@ -70,7 +71,7 @@ public enum ChangeType {
         int bestDistance = Integer.MAX_VALUE;
         for (ChangeType type : values()) {
             String title = type.title.toLowerCase(Locale.ROOT);
-            int distance = title.startsWith(wanted) && wanted.length() >= 3 ? 1 : distance(wanted, title);
+            int distance = title.startsWith(wanted) && wanted.length() >= 3 ? 1 : Config.distance(wanted, title);
             if (distance < bestDistance) {
                 best = type;
                 bestDistance = distance;
@@ -86,24 +87,5 @@ public enum ChangeType {
             s.append(s.length() == 0 ? "" : ", ").append(type.name().toLowerCase(Locale.ROOT));
         }
         return s.toString();
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

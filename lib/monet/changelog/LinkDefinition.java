@@ -10,6 +10,12 @@ public record LinkDefinition(int line, String label, String url) {
     }
 
     static String key(String label) {
-        return label.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+        String trimmed = label.trim();
+        for (int i = 0; i < trimmed.length(); i++) {
+            if (Character.isWhitespace(trimmed.charAt(i))) {
+                return trimmed.replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+            }
+        }
+        return trimmed.toLowerCase(Locale.ROOT);
     }
 }

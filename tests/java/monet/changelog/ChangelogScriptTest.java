@@ -41,7 +41,7 @@ class ChangelogScriptTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.stdout()).contains("lint", "add", "release", "notes", "show", "-f, --file=FILE").doesNotContain("not built yet");
         CmdResult release = run("release", "--help");
-        assertThat(release.stdout()).contains("--bump", "--date=YYYY-MM-DD", "0.x rules", "Removed or Changed -> major");
+        assertThat(release.stdout()).contains("--bump", "--date=YYYY-MM-DD", "0.x rules (auto)", "Removed or Changed -> major");
     }
 
     @Test
