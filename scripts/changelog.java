@@ -91,6 +91,9 @@ class changelog implements Callable<Integer> {
                 for (String line : report.lines(!quiet)) {
                     print(line + "\n");
                 }
+                if (Console.get().mode() == Console.Mode.GITHUB_ACTIONS) {
+                    report.annotations(!quiet).forEach(Console.get()::info);
+                }
                 Console.get().info(report.summary());
             }
             return report.errors() > 0 || (strict && report.warnings() > 0) ? 1 : 0;

@@ -77,6 +77,31 @@ public final class LintReport {
         return json.endArray().endObject().toString();
     }
 
+    /**
+     * GitHub Actions workflow commands, one per problem, so each shows on the file and line in a
+     * pull request: {@code ::error file=F,line=L,col=C,title=changelog RULE::message}.
+     */
+    public List<String> annotations(boolean withWarnings) {
+        List<String> out = new ArrayList<>();
+        problems.forEach((file, list) -> {
+            for (Problem p : list) {
+                if (withWarnings || p.isError()) {
+                    out.add("::" + (p.isError() ? "error" : "warning") + " file=" + property(file) + ",line=" + p.line()
+                            + ",col=" + p.column() + ",title=" + property("changelog " + p.rule()) + "::" + data(p.message()));
+                }
+            }
+        });
+        return out;
+    }
+
+    private static String data(String s) {
+        return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
+    }
+
+    private static String property(String s) {
+        return data(s).replace(":", "%3A").replace(",", "%2C");
+    }
+
     /** One line: {@code 2 errors, 1 warning in 1 file}. */
     public String summary() {
         return plural(errors(), "error") + ", " + plural(warnings(), "warning") + " in " + plural(problems.size(), "file");

@@ -56,9 +56,10 @@ class ChangelogScriptTest {
         assertThat(json.exitCode()).isEqualTo(1);
         assertThat(json.stdout()).startsWith("{\"errors\":14,\"warnings\":1,\"problems\":[{\"file\":\"" + bad + "\",\"line\":1,");
         Path yanked = copy("yanked.md");
-        CmdResult warnings = run("lint", yanked.toString());
+        CmdResult warnings = JBang.run("changelog", "lint", yanked.toString()).env("MONET_CONSOLE", "github").call();
         assertThat(warnings.exitCode()).as("warnings alone pass").isZero();
         assertThat(warnings.stdout()).contains(yanked + ":22:25: warning: write the yanked mark as '[YANKED]' [yanked]");
+        assertThat(warnings.stderr()).contains("::warning file=" + yanked + ",line=22,col=25,title=changelog yanked::");
     }
 
     @Test

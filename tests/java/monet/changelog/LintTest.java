@@ -168,6 +168,9 @@ class LintTest {
         assertThat(report.json()).startsWith("{\"errors\":14,\"warnings\":2,\"problems\":[{\"file\":\"" + bad
                 + "\",\"line\":1,\"column\":1,\"severity\":\"error\",\"rule\":\"title\",\"message\":\"missing title: ");
         assertThat(report.summary()).isEqualTo("14 errors, 2 warnings in 2 files");
+        assertThat(report.annotations(true)).hasSize(16).contains("::error file=" + bad + ",line=5,col=5,title=changelog section-type"
+                + "::unknown section type 'Fix' (did you mean 'Fixed'?)");
+        assertThat(report.annotations(false)).hasSize(14);
         LintReport missing = LintReport.of(List.of(Path.of("/nonexistent/CHANGELOG.md")));
         assertThat(missing.lines(true)).containsExactly("/nonexistent/CHANGELOG.md:1:1: /nonexistent/CHANGELOG.md: no such file [read]");
     }
