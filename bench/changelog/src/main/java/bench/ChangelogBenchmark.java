@@ -13,12 +13,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Parsing, {@code notes} and {@code lint} of a generated ~1 MB changelog; MB/s = size / average time. */
+/**
+ * Parsing, {@code notes} and {@code lint} of a generated ~1 MB changelog; MB/s = size / time per
+ * operation. Sampled times (percentiles, not just a mean): on a shared machine the median and the
+ * minimum say more than an average that other processes' load inflates.
+ */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
 @Fork(1)
 public class ChangelogBenchmark {
     private byte[] bytes;
