@@ -5,6 +5,7 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1
 //DESCRIPTION Read, check and edit Keep a Changelog files: lint, add, release, notes, show.
 //SOURCES ../lib/monet/Monet.java
+package monet.scripts;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
