@@ -160,7 +160,7 @@ class LauncherTest {
     @Test
     void missingJavaOrMavenOrAnOldJavaIsOneClearLine() throws IOException {
         Path bin = Files.createDirectories(temp.resolve("bin"));
-        for (String tool : List.of("bash", "readlink", "grep", "sed", "mktemp", "dirname", "rm", "mv", "mkdir", "touch", "tail", "cat")) {
+        for (String tool : List.of("bash", "readlink", "grep", "sed", "mktemp", "dirname", "rm", "mv", "mkdir", "touch", "tail", "cat", "stat")) {
             Path real = Tools.find(tool);
             Files.copy(real, bin.resolve(tool), StandardCopyOption.COPY_ATTRIBUTES);
         }
