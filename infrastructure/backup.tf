@@ -18,7 +18,7 @@ resource "aws_iam_role_policy_attachment" "dlm" {
 }
 
 resource "aws_dlm_lifecycle_policy" "data" {
-  description        = "${var.project}: daily snapshots of volumes tagged Backup=true"
+  description        = "${var.project} daily snapshots of volumes tagged Backup true"
   execution_role_arn = aws_iam_role.dlm.arn
   state              = "ENABLED"
 
