@@ -68,6 +68,10 @@ find_data_device() {
 # device is never formatted.
 ensure_filesystem() {
   local device=$1 fstype=$2 status=0
+  # blkid also answers 2 for a device it cannot open: make sure it can be read first.
+  if ! dd if="$device" of=/dev/null bs=4096 count=1 status=none 2>/dev/null; then
+    die "cannot read $device: refusing to format it"
+  fi
   blkid -p "$device" >/dev/null 2>&1 || status=$?
   case $status in
     0) log "$device already has a filesystem: keeping it" ;;
@@ -230,6 +234,7 @@ main() {
   log "done"
 }
 
-if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+# Run only when executed (cloud-init), not when sourced.
+if ! (return 0 2>/dev/null); then
   main "$@"
 fi
