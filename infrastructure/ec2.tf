@@ -226,11 +226,13 @@ resource "aws_instance" "app" {
   }
 }
 
+# Never detached from a running server: replacing or destroying the instance terminates it,
+# which shuts the OS down (unmounting cleanly) and releases the volume.
 resource "aws_volume_attachment" "data" {
-  device_name                    = "/dev/sdf"
-  volume_id                      = aws_ebs_volume.data.id
-  instance_id                    = aws_instance.app.id
-  stop_instance_before_detaching = true
+  device_name  = "/dev/sdf"
+  volume_id    = aws_ebs_volume.data.id
+  instance_id  = aws_instance.app.id
+  skip_destroy = true
 }
 
 resource "aws_eip" "app" {
