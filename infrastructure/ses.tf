@@ -44,6 +44,16 @@ resource "aws_route53_record" "ses_mail_from_mx" {
   records = ["10 feedback-smtp.${var.aws_region}.amazonses.com"]
 }
 
+# SPF on the domain itself (mail from noreply@ says it comes from there). Route 53 keeps one TXT
+# record set per name: other TXT values the apex needs go in var.apex_txt_records.
+resource "aws_route53_record" "spf" {
+  zone_id = data.aws_route53_zone.main.zone_id
+  name    = var.domain
+  type    = "TXT"
+  ttl     = 600
+  records = concat(["v=spf1 include:amazonses.com ~all"], var.apex_txt_records)
+}
+
 # SPF for the MAIL FROM domain: the envelope sender that SPF checks and DMARC aligns.
 resource "aws_route53_record" "ses_mail_from_spf" {
   zone_id = data.aws_route53_zone.main.zone_id

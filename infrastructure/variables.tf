@@ -31,6 +31,12 @@ variable "domain" {
   default     = "dmfenton.net"
 }
 
+variable "apex_txt_records" {
+  description = "Other TXT values of the domain's apex, kept beside the SPF record (Route 53 holds one TXT set per name)."
+  type        = list(string)
+  default     = []
+}
+
 variable "subdomain" {
   description = "The site's host name below the domain."
   type        = string
