@@ -114,7 +114,7 @@ resource "aws_iam_role_policy" "instance" {
         Sid      = "AppParameters"
         Effect   = "Allow"
         Action   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
-        Resource = ["${local.parameter_arn}/${var.project}/app", "${local.parameter_arn}/${var.project}/app/*"]
+        Resource = ["${local.parameter_arn}${local.app_parameters}", "${local.parameter_arn}${local.app_parameters}/*"]
       },
       {
         # remote create-user leaves a short-lived SecureString here; the server reads it once and deletes it.
@@ -213,11 +213,13 @@ resource "aws_instance" "app" {
   }
 
   tags = {
-    Name         = local.instance_name
-    DataVolumeId = aws_ebs_volume.data.id
-    DeployBucket = local.deploy_bucket
-    AppLogGroup  = local.app_log_group
-    SiteHost     = local.site_host
+    Name          = local.instance_name
+    DataVolumeId  = aws_ebs_volume.data.id
+    DeployBucket  = local.deploy_bucket
+    AppLogGroup   = local.app_log_group
+    SiteHost      = local.site_host
+    AppParameters = "${local.app_parameters}/"
+    EcrRegistry   = local.ecr_registry
   }
 
   lifecycle {

@@ -1,4 +1,9 @@
 # One repository per image: drawing-agent (the API) and web-ssr (the SSR server).
+
+locals {
+  ecr_registry = split("/", aws_ecr_repository.app["drawing-agent"].repository_url)[0]
+}
+
 resource "aws_ecr_repository" "app" {
   for_each = local.repositories
 

@@ -38,4 +38,6 @@ locals {
   repositories  = toset(["drawing-agent", "web-ssr"])
   deploy_bucket = coalesce(var.deploy_bucket_name, "${var.project}-deploy-${local.account_id}")
   app_log_group = "/${var.project}/app"
+  # The app's secrets: SecureString parameters below this path (not managed here: no secret in state).
+  app_parameters = "/${var.project}/app"
 }

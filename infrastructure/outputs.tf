@@ -32,7 +32,7 @@ output "deploy_bucket" {
 
 output "ecr_registry" {
   description = "The ECR registry host (ECR_REGISTRY in the server's .env)."
-  value       = split("/", aws_ecr_repository.app["drawing-agent"].repository_url)[0]
+  value       = local.ecr_registry
 }
 
 output "ecr_repository_urls" {

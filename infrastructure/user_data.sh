@@ -4,7 +4,7 @@
 # /home/ec2-user/data (formatted only when it has no filesystem: replacing the instance never
 # wipes data), the app directory synced from the deploy bucket, and TLS certificates.
 # Its settings come from the instance's tags (IMDSv2, instance_metadata_tags enabled):
-# DataVolumeId, DeployBucket, AppLogGroup, SiteHost.
+# DataVolumeId, DeployBucket, AppLogGroup, SiteHost, AppParameters, EcrRegistry.
 # Sourced (`source user_data.sh`, as the tests do) it only defines the functions.
 set -euo pipefail
 
@@ -151,8 +151,6 @@ sync_app() {
   mkdir -p "$APP_DIR/web"
   aws s3 sync --only-show-errors "s3://$bucket/config/" "$APP_DIR/"
   aws s3 sync --only-show-errors --delete "s3://$bucket/web/" "$APP_DIR/web/"
-  touch "$APP_DIR/.env"
-  chmod 600 "$APP_DIR/.env"
   chown -R "$APP_USER:$APP_USER" "$APP_DIR"
 }
 
@@ -201,40 +199,70 @@ UNIT
   systemctl enable --now monet-certificate.timer
 }
 
-# start_app: brings the app up when a release has deployed one before (IMAGE_TAG in .env); on a
-# brand-new server the first `release deploy` starts it.
-start_app() {
-  local registry
-  registry=$(sed -n 's/^ECR_REGISTRY=//p' "$APP_DIR/.env" | tail -n 1)
-  if ! grep -q '^IMAGE_TAG=' "$APP_DIR/.env" || [[ -z "$registry" || ! -f "$APP_DIR/docker-compose.prod.yml" ]]; then
-    log "no release deployed here yet: the first release deploy starts the app"
-    return 0
+# merge_env_file FILE: rewrites FILE from the NAME<TAB>VALUE lines on stdin (the app's SSM
+# parameters; NAME's last path segment becomes the variable), keeping the IMAGE_TAG and
+# ECR_REGISTRY lines the release's deploy wrote. Atomic, mode 600.
+merge_env_file() {
+  local file=$1 tmp name value
+  tmp=$(mktemp "$file.XXXXXX")
+  chmod 600 "$tmp"
+  if [[ -f "$file" ]]; then
+    grep -E '^(IMAGE_TAG|ECR_REGISTRY)=' "$file" >>"$tmp" || true
   fi
-  aws ecr get-login-password | docker login --username AWS --password-stdin "$registry"
-  (cd "$APP_DIR" && docker compose -f docker-compose.prod.yml up -d)
+  while IFS=$'\t' read -r name value; do
+    name=${name##*/}
+    [[ "$name" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { rm -f "$tmp"; die "parameter $name is not a valid variable name"; }
+    [[ "$name" == IMAGE_TAG || "$name" == ECR_REGISTRY ]] && continue
+    printf '%s=%s\n' "$name" "$value" >>"$tmp"
+  done
+  mv "$tmp" "$file"
 }
 
-main() {
-  local volume_id bucket log_group host device
-  volume_id=$(instance_tag DataVolumeId)
-  bucket=$(instance_tag DeployBucket)
-  log_group=$(instance_tag AppLogGroup)
-  host=$(instance_tag SiteHost)
-  AWS_DEFAULT_REGION=$(imds meta-data/placement/region)
-  export AWS_DEFAULT_REGION
+# write_app_env: the app's .env from its SecureString parameters (tag AppParameters, e.g.
+# /monet/app/), read with the instance role; ECR_REGISTRY added when the deploy has not set it.
+# The release's deploy sets IMAGE_TAG and starts the app: a new server serves nothing until then.
+write_app_env() {
+  local path registry
+  path=$(instance_tag AppParameters)
+  registry=$(instance_tag EcrRegistry)
+  mkdir -p "$APP_DIR"
+  aws ssm get-parameters-by-path --path "$path" --recursive --with-decryption \
+    --query 'Parameters[].[Name,Value]' --output text | merge_env_file "$APP_DIR/.env"
+  grep -q '^ECR_REGISTRY=' "$APP_DIR/.env" || printf 'ECR_REGISTRY=%s\n' "$registry" >>"$APP_DIR/.env"
+  chown "$APP_USER:$APP_USER" "$APP_DIR/.env"
+}
 
+bootstrap() {
+  local volume_id log_group bucket host device
+  # Assigned one by one: a failed lookup stops the script (set -e), an argument would not.
+  volume_id=$(instance_tag DataVolumeId)
+  log_group=$(instance_tag AppLogGroup)
+  bucket=$(instance_tag DeployBucket)
+  host=$(instance_tag SiteHost)
+  # Installed for later: `monet-bootstrap app-env` refreshes .env after a parameter changed.
+  install -m 755 "$0" /usr/local/sbin/monet-bootstrap
   install_packages
   device=$(find_data_device "$volume_id")
   mount_data_volume "$device" "$DATA_DIR" /etc/fstab xfs
   chown "$APP_USER:$APP_USER" "$DATA_DIR"
   configure_cloudwatch_agent "$log_group"
   sync_app "$bucket"
+  write_app_env
   ensure_certificate "$host"
-  start_app
-  log "done"
+  log "done: the next release deploy starts the app"
 }
 
-# Run only when executed (cloud-init), not when sourced.
+main() {
+  AWS_DEFAULT_REGION=$(imds meta-data/placement/region)
+  export AWS_DEFAULT_REGION
+  case "${1:-bootstrap}" in
+    bootstrap) bootstrap ;;
+    app-env) write_app_env ;;
+    *) die "usage: monet-bootstrap [bootstrap|app-env]" ;;
+  esac
+}
+
+# Run only when executed (cloud-init, or monet-bootstrap), not when sourced.
 if ! (return 0 2>/dev/null); then
   main "$@"
 fi

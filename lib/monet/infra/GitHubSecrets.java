@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,8 +114,8 @@ public final class GitHubSecrets {
         } catch (IOException e) {
             throw new MonetException("terraform output -json in " + terraformDir + " is not JSON: " + e.getMessage(), e);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = outputs.fields(); it.hasNext(); ) {
-            JsonNode output = it.next().getValue();
+        for (Map.Entry<String, JsonNode> entry : outputs.properties()) {
+            JsonNode output = entry.getValue();
             if (output.path("sensitive").asBoolean(false) && output.path("value").isTextual()) {
                 Secrets.register(output.path("value").asText());
             }

@@ -2,7 +2,6 @@ package monet.infra;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import monet.cli.Cli;
 import monet.cli.ConfigOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,7 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code github-secrets}: sets the release workflow's GitHub secrets from the Terraform outputs
- * (a subcommand of {@code release}; {@link #main} runs it alone).
+ * (a subcommand of {@code release}). No {@code main} here: every script compiles the whole
+ * library, and JBang needs each script's main to be the only one.
  */
 @Command(name = "github-secrets", mixinStandardHelpOptions = true,
         description = {"Set the release workflow's GitHub secrets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
@@ -31,10 +31,6 @@ public final class GitHubSecretsCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "List the secrets and their sources; read and set nothing.")
     boolean dryRun;
-
-    public static void main(String... args) {
-        Cli.main(new GitHubSecretsCommand(), args);
-    }
 
     @Override
     public Integer call() {

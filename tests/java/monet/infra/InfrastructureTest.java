@@ -191,7 +191,10 @@ class InfrastructureTest {
             assertThat(output("public_ip")).isEqualTo(instance.publicIpAddress());
             assertThat(instance.instanceTypeAsString()).isEqualTo("t3.small");
             assertThat(instance.metadataOptions().httpTokensAsString()).isEqualTo("required");
-            assertThat(instance.tags()).anySatisfy(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("DataVolumeId=" + output("data_volume_id")));
+            // user_data.sh reads its settings from these tags.
+            assertThat(instance.tags()).extracting(t -> t.key() + "=" + t.value()).contains("DataVolumeId=" + output("data_volume_id"),
+                    "DeployBucket=" + output("deploy_bucket"), "AppLogGroup=/monet/app", "SiteHost=monet.dmfenton.net",
+                    "AppParameters=/monet/app/", "EcrRegistry=" + output("ecr_registry"));
             var volume = ec2.describeVolumes(r -> r.volumeIds(output("data_volume_id"))).volumes().get(0);
             assertThat(volume.encrypted()).isTrue();
             assertThat(volume.size()).isEqualTo(10);

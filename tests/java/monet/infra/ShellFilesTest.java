@@ -105,6 +105,32 @@ class ShellFilesTest {
         assertThat(result.stderr()).contains("refusing to format");
     }
 
+    @Test
+    void appEnvComesFromTheParametersAndKeepsTheDeploysLines() throws Exception {
+        Path env = tmp.resolve(".env");
+        Files.writeString(env, "IMAGE_TAG=v1.4.0\nECR_REGISTRY=123456789012.dkr.ecr.us-east-1.amazonaws.com\nREMOVED_SECRET=stale\n");
+        // What `aws ssm get-parameters-by-path --output text --query 'Parameters[].[Name,Value]'` prints.
+        String parameters = "/monet/app/DATABASE_URL\tsqlite:////app/data/code_monet.db\n"
+                + "/monet/app/ANTHROPIC_API_KEY\tsk-ant $(touch PWNED) x\n"
+                + "/monet/app/IMAGE_TAG\tv0.0.1\n";
+        Cmd.of("bash", "-c", "set -euo pipefail; source \"$1\"; merge_env_file \"$2\"", "bash", USER_DATA.toString(), env.toString())
+                .stdin(parameters).dir(tmp).run();
+        assertThat(Files.readAllLines(env)).containsExactly("IMAGE_TAG=v1.4.0", "ECR_REGISTRY=123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                "DATABASE_URL=sqlite:////app/data/code_monet.db", "ANTHROPIC_API_KEY=sk-ant $(touch PWNED) x");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(env)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(tmp.resolve("PWNED")).doesNotExist();
+
+        String before = Files.readString(env);
+        CmdResult bad = Cmd.of("bash", "-c", "set -euo pipefail; source \"$1\"; merge_env_file \"$2\"", "bash", USER_DATA.toString(), env.toString())
+                .stdin("/monet/app/not-a-name;rm\tx\n").nothrow().run();
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.stderr()).contains("is not a valid variable name");
+        assertThat(Files.readString(env)).isEqualTo(before);
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly(".env");
+        }
+    }
+
     private static String attachLoop(Path image) {
         if (Tools.find("losetup") == null) {
             return null;

@@ -54,7 +54,7 @@ final class Stand {
     /** Runs {@code github-secrets ARGS} in a new JVM (this test's class path) with the stand-in first on PATH. */
     CmdResult runCommand(Path terraformCliConfig, String failNames, String... args) {
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), GitHubSecretsCommand.class.getName()));
+                "-cp", System.getProperty("java.class.path"), GitHubSecretsMain.class.getName()));
         argv.addAll(List.of(args));
         return Cmd.of(argv).nothrow()
                 .env("PATH", bin + ":" + System.getenv("PATH"))
