@@ -119,6 +119,16 @@ class GitHubSecretsTest {
         assertThat(missingDir.stderr()).contains("no Terraform directory at /nonexistent/infrastructure");
     }
 
+    /** Through the real launcher, once release.java carries the subcommand (the lead wires it in at merge). */
+    @Test
+    void releaseGithubSecretsDryRunThroughJBang() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.readString(Repo.file("scripts/release.java")).contains("GitHubSecretsCommand"),
+                "release.java does not carry github-secrets yet");
+        CmdResult run = monet.testing.JBang.run("release", "github-secrets", "--dry-run", "--repo", "dmfenton/CodeMonet").call();
+        assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
+        assertThat(run.stdout()).contains("would set AWS_ACCESS_KEY_ID on dmfenton/CodeMonet", "would set AWS_SECRET_ACCESS_KEY on dmfenton/CodeMonet");
+    }
+
     /** The README's secrets table lists what the command sets and exactly the secrets the workflows use. */
     @Test
     void readmeSecretsTableMatchesTheWorkflowsAndTheCommand() throws IOException {
