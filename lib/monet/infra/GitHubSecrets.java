@@ -16,7 +16,7 @@ import monet.console.Secrets;
 import monet.process.Cmd;
 
 /**
- * The release workflow's GitHub secrets, taken from the Terraform outputs of
+ * The release workflow's GitHub secrets ({@link #SECRETS}), taken from the Terraform outputs of
  * {@code infrastructure/} and set with {@code gh secret set NAME --repo REPO}. A value only
  * ever travels on {@code gh}'s stdin: never in process arguments, never printed.
  *
@@ -25,12 +25,20 @@ import monet.process.Cmd;
  * }</pre>
  */
 public final class GitHubSecrets {
-    /** Each secret and the Terraform output it comes from, in the order they are set. */
-    public static final Map<String, String> OUTPUTS = Map.of(
-            "AWS_ACCESS_KEY_ID", "github_actions_access_key_id",
-            "AWS_SECRET_ACCESS_KEY", "github_actions_secret_access_key");
-    /** The secrets, in the order they are set. */
-    public static final List<String> NAMES = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+    /**
+     * One secret of the release workflow.
+     *
+     * @param name      the GitHub secret
+     * @param output    the Terraform output that holds its value
+     * @param sensitive whether the value is masked everywhere ({@link Secrets#register})
+     */
+    public record Secret(String name, String output, boolean sensitive) {}
+
+    /** What the release workflow reads from {@code secrets.*}, in the order they are set. */
+    public static final List<Secret> SECRETS = List.of(
+            new Secret("AWS_ACCESS_KEY_ID", "github_actions_access_key_id", true),
+            new Secret("AWS_SECRET_ACCESS_KEY", "github_actions_secret_access_key", true),
+            new Secret("DEPLOY_BUCKET", "deploy_bucket", false));
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private final Path terraformDir;
@@ -68,8 +76,8 @@ public final class GitHubSecrets {
     /** Prints what {@link #set()} would do: names and sources only; reads no value. */
     public List<String> plan() {
         List<String> lines = new ArrayList<>();
-        for (String name : NAMES) {
-            lines.add("would set " + name + " on " + target() + " from terraform output " + OUTPUTS.get(name));
+        for (Secret secret : SECRETS) {
+            lines.add("would set " + secret.name() + " on " + target() + " from terraform output " + secret.output());
         }
         lines.forEach(Console.get()::out);
         return lines;
@@ -79,7 +87,8 @@ public final class GitHubSecrets {
     public List<String> set() {
         Map<String, String> values = read();
         List<String> done = new ArrayList<>();
-        for (String name : NAMES) {
+        for (Secret secret : SECRETS) {
+            String name = secret.name();
             List<String> argv = new ArrayList<>(List.of(gh, "secret", "set", name));
             if (!repo.isEmpty()) {
                 argv.add("--repo");
@@ -121,14 +130,13 @@ public final class GitHubSecrets {
             }
         }
         Map<String, String> values = new LinkedHashMap<>();
-        for (String name : NAMES) {
-            String output = OUTPUTS.get(name);
-            JsonNode value = outputs.path(output).path("value");
+        for (Secret secret : SECRETS) {
+            JsonNode value = outputs.path(secret.output()).path("value");
             if (!value.isTextual() || value.asText().isBlank()) {
-                throw new MonetException("terraform output " + output + " is missing in " + terraformDir
+                throw new MonetException("terraform output " + secret.output() + " is missing in " + terraformDir
                         + ": run `terraform apply` there first (and `terraform init` on a new machine)");
             }
-            values.put(name, Secrets.register(value.asText()));
+            values.put(secret.name(), secret.sensitive() ? Secrets.register(value.asText()) : value.asText());
         }
         return values;
     }

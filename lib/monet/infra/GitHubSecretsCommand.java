@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
  * library, and JBang needs each script's main to be the only one.
  */
 @Command(name = "github-secrets", mixinStandardHelpOptions = true,
-        description = {"Set the release workflow's GitHub secrets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-                + " from the Terraform outputs, with `gh secret set`.",
+        description = {"Set the release workflow's GitHub secrets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and"
+                + " DEPLOY_BUCKET from the Terraform outputs, with `gh secret set`.",
                 "Values go to gh on stdin: never in arguments, never printed. Needs gh logged in"
                 + " (or GH_TOKEN) and the Terraform state of --terraform-dir."})
 public final class GitHubSecretsCommand implements Callable<Integer> {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 class GitHubSecretsTest {
     static final String KEY_ID = "AKIAMONETTEST0000001";
     // Quotes, spaces and a command substitution: harmless on stdin, dangerous anywhere else.
+    static final String BUCKET = "monet-deploy-123456789012";
     static final String SECRET = "wJalr/K7MDENG+bPxRfi'q\" $(touch PWNED) `touch PWNED`";
     Path state;
     Path empty;
@@ -48,7 +49,10 @@ class GitHubSecretsTest {
                   value     = "%s"
                   sensitive = true
                 }
-                """.formatted(KEY_ID, SECRET.replace("\\", "\\\\").replace("\"", "\\\"")));
+                output "deploy_bucket" {
+                  value = "%s"
+                }
+                """.formatted(KEY_ID, SECRET.replace("\\", "\\\\").replace("\"", "\\\""), BUCKET));
         empty = Files.createDirectories(root.resolve("empty"));
         Files.writeString(empty.resolve("main.tf"), "output \"site_url\" {\n  value = \"https://example.test\"\n}\n");
         for (Path dir : List.of(state, empty)) {
@@ -65,7 +69,8 @@ class GitHubSecretsTest {
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(gh.calls()).containsExactly(
                 new Stand.Call(List.of("secret", "set", "AWS_ACCESS_KEY_ID", "--repo", "dmfenton/CodeMonet"), KEY_ID),
-                new Stand.Call(List.of("secret", "set", "AWS_SECRET_ACCESS_KEY", "--repo", "dmfenton/CodeMonet"), SECRET));
+                new Stand.Call(List.of("secret", "set", "AWS_SECRET_ACCESS_KEY", "--repo", "dmfenton/CodeMonet"), SECRET),
+                new Stand.Call(List.of("secret", "set", "DEPLOY_BUCKET", "--repo", "dmfenton/CodeMonet"), BUCKET));
         assertThat(run.stdout() + run.stderr()).doesNotContain(SECRET).doesNotContain(KEY_ID)
                 .contains("set AWS_SECRET_ACCESS_KEY on dmfenton/CodeMonet");
         assertThat(Repo.root().resolve("PWNED")).doesNotExist();
@@ -86,7 +91,8 @@ class GitHubSecretsTest {
         CmdResult run = gh.runCommand(cliConfig, "", "--dry-run", "--repo", "dmfenton/CodeMonet", "--terraform-dir", state.toString());
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).contains("would set AWS_ACCESS_KEY_ID on dmfenton/CodeMonet from terraform output github_actions_access_key_id",
-                "would set AWS_SECRET_ACCESS_KEY on dmfenton/CodeMonet from terraform output github_actions_secret_access_key");
+                "would set AWS_SECRET_ACCESS_KEY on dmfenton/CodeMonet from terraform output github_actions_secret_access_key",
+                "would set DEPLOY_BUCKET on dmfenton/CodeMonet from terraform output deploy_bucket");
         assertThat(run.stdout() + run.stderr()).doesNotContain(KEY_ID).doesNotContain(SECRET);
         assertThat(gh.calls()).isEmpty();
     }
@@ -143,7 +149,7 @@ class GitHubSecretsTest {
         while (row.find()) {
             table.add(row.group(1));
         }
-        assertThat(table).containsAll(GitHubSecrets.NAMES).contains("GITHUB_TOKEN");
+        assertThat(table).containsAll(GitHubSecrets.SECRETS.stream().map(GitHubSecrets.Secret::name).toList()).contains("GITHUB_TOKEN");
 
         Path workflows = Repo.file(".github/workflows");
         Set<String> used = new TreeSet<>();

@@ -249,8 +249,9 @@ class InfrastructureTest {
         String secret = output("github_actions_secret_access_key");
         assertThat(gh.calls()).extracting(Stand.Call::args).containsExactly(
                 List.of("secret", "set", "AWS_ACCESS_KEY_ID", "--repo", "dmfenton/CodeMonet"),
-                List.of("secret", "set", "AWS_SECRET_ACCESS_KEY", "--repo", "dmfenton/CodeMonet"));
-        assertThat(gh.calls()).extracting(Stand.Call::stdin).containsExactly(keyId, secret);
+                List.of("secret", "set", "AWS_SECRET_ACCESS_KEY", "--repo", "dmfenton/CodeMonet"),
+                List.of("secret", "set", "DEPLOY_BUCKET", "--repo", "dmfenton/CodeMonet"));
+        assertThat(gh.calls()).extracting(Stand.Call::stdin).containsExactly(keyId, secret, output("deploy_bucket"));
         assertThat(run.stdout() + run.stderr()).doesNotContain(secret).doesNotContain(keyId)
                 .contains("set AWS_ACCESS_KEY_ID on dmfenton/CodeMonet", "set AWS_SECRET_ACCESS_KEY on dmfenton/CodeMonet");
     }
