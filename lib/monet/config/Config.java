@@ -48,6 +48,18 @@ public final class Config {
             key("ssh.user", "ec2-user", "SSH user on the instance"),
             key("ssh.key", "~/.ssh/drawing-agent.pem", "SSH private key for the instance"),
             key("ssm.output.bucket", "", "S3 bucket for full SSM command output (optional)"),
+            key("ssh.host", "", "SSH host instead of the instance's public address (remote --via ssh)"),
+            key("ssh.port", "22", "SSH port (remote --via ssh)"),
+            key("ssh.options", "", "extra ssh client options, space-separated, e.g. -o UserKnownHostsFile=PATH"),
+            key("remote.timeout", "600", "seconds a remote command may run (SSM executionTimeout, ssh/local kill)"),
+            key("ssm.max-concurrency", "10", "SSM MaxConcurrency for remote --all/--targets"),
+            key("ssm.max-errors", "0", "SSM MaxErrors for remote --all/--targets"),
+            key("app.compose.file", "docker-compose.prod.yml", "the compose file in app.dir"),
+            key("app.migrate", "uv run alembic upgrade head", "command run in the app container by remote migrate"),
+            key("app.cli.create-invite", "uv run python -m drawing_agent.cli create-invite",
+                    "command run in the app container by remote create-invite (prints the code)"),
+            key("app.cli.create-user", "uv run python -m drawing_agent.cli create-user --password-stdin",
+                    "command run in the app container by remote create-user; EMAIL is appended, the password comes on stdin"),
             key("deploy.bucket", "", "S3 bucket the release syncs the web frontend and config to"),
             key("github.repository", "dmfenton/CodeMonet", "owner/name on GitHub", "GITHUB_REPOSITORY"));
 
