@@ -16,7 +16,8 @@ cp=target/test-classes:target/classes:$(mvn -B -q dependency:build-classpath -Dm
 java -cp "$cp" monet.testing.SsmEndpoint "$work/host" "$work/url" >"$work/endpoint.log" 2>&1 &
 endpoint_pid=$!
 for _ in $(seq 100); do [[ -s $work/url ]] && break; sleep 0.1; done
-export AWS_ENDPOINT_URL_SSM=$(cat "$work/url") AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 \
+AWS_ENDPOINT_URL_SSM=$(cat "$work/url")
+export AWS_ENDPOINT_URL_SSM AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 \
   AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true \
   MONET_CONSOLE=plain NO_COLOR=1
 instance=i-0123456789abcdef0

@@ -30,8 +30,11 @@ public final class Moto {
             int port = freePort();
             try {
                 Path log = Files.createTempFile("moto", ".log");
-                Process p = new ProcessBuilder(program.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                ProcessBuilder builder = new ProcessBuilder(program.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
+                        .redirectErrorStream(true).redirectOutput(log.toFile());
+                // AWS managed policies (AmazonSSMManagedInstanceCore, ...) exist only when loaded: Terraform attaches them.
+                builder.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
+                Process p = builder.start();
                 Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
                 Moto moto = new Moto(p, port);
                 moto.awaitReady(Duration.ofSeconds(60), log);
