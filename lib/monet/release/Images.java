@@ -1,0 +1,154 @@
+package monet.release;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import monet.MonetException;
+import monet.config.Config;
+import monet.console.Console;
+import monet.console.Secrets;
+import monet.process.Cmd;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.AuthorizationData;
+
+/**
+ * The backend and SSR images: built with the docker CLI in parallel (tagged with the version and
+ * {@code latest}, build args VERSION, COMMIT and BUILD_TIME), logged in to ECR with a token from
+ * the SDK (the password goes to {@code docker login --password-stdin}, never into arguments),
+ * then pushed.
+ */
+public final class Images {
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
+    private static final Duration PUSH_TIMEOUT = Duration.ofMinutes(15);
+
+    /**
+     * One image.
+     *
+     * @param repository the ECR repository
+     * @param dockerfile its Dockerfile, relative to the repository root
+     * @param context    its build context, relative to the repository root
+     */
+    public record Image(String repository, String dockerfile, String context) {
+        /** The reference with a tag. */
+        public String ref(String registry, String tag) {
+            return registry + "/" + repository + ":" + tag;
+        }
+    }
+
+    private final ReleaseContext ctx;
+
+    Images(ReleaseContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The two images from the configuration: ecr.repositories (backend, SSR) and image.*.dockerfile/context. */
+    public static List<Image> of(Config config) {
+        List<String> repositories = config.list("ecr.repositories");
+        if (repositories.size() != 2) {
+            throw MonetException.usage("ecr.repositories must name two repositories, backend then SSR; it is '"
+                    + config.get("ecr.repositories") + "'");
+        }
+        return List.of(new Image(repositories.get(0), config.get("image.backend.dockerfile"), config.get("image.backend.context")),
+                new Image(repositories.get(1), config.get("image.ssr.dockerfile"), config.get("image.ssr.context")));
+    }
+
+    Cmd build(Image image, String registry) {
+        String version = ctx.version().version().toString();
+        return Cmd.of("docker", "build", "-f", image.dockerfile(),
+                        "-t", image.ref(registry, version), "-t", image.ref(registry, "latest"),
+                        "--build-arg", "VERSION=" + version, "--build-arg", "COMMIT=" + ctx.commit(),
+                        "--build-arg", "BUILD_TIME=" + ctx.started(), image.context())
+                .dir(ctx.repo()).timeout(BUILD_TIMEOUT);
+    }
+
+    Cmd login(String registry) {
+        return Cmd.of("docker", "login", "--username", "AWS", "--password-stdin", registry).timeout(Duration.ofMinutes(2));
+    }
+
+    Cmd push(String ref) {
+        return Cmd.of("docker", "push", ref).timeout(PUSH_TIMEOUT);
+    }
+
+    /** What a dry run prints. */
+    String describe() {
+        String registry = ctx.registry();
+        StringBuilder text = new StringBuilder("build in parallel:");
+        for (Image image : of(ctx.config())) {
+            text.append("\n       $ ").append(build(image, registry).render());
+        }
+        text.append("\n     log in: ECR GetAuthorizationToken (AWS SDK), password on stdin to\n       $ ")
+                .append(login(registry).render()).append("\n     push:");
+        for (Image image : of(ctx.config())) {
+            for (String tag : List.of(ctx.version().version().toString(), "latest")) {
+                text.append("\n       $ ").append(push(image.ref(registry, tag)).render());
+            }
+        }
+        return text.toString();
+    }
+
+    /** Builds both images in parallel, logs in to ECR, pushes both in parallel; returns the version refs. */
+    List<String> buildAndPush() throws Exception {
+        String registry = ctx.registry();
+        String version = ctx.version().version().toString();
+        List<Image> images = of(ctx.config());
+        Console console = ctx.console();
+        inParallel(images, image -> build(image, registry).onStdout(line -> console.info("  [" + image.repository() + "] " + line))
+                .onStderr(line -> console.info("  [" + image.repository() + "] " + line)));
+        login(registry).stdin(password(ctx.ecr())).run();
+        List<Cmd> pushes = new ArrayList<>();
+        for (Image image : images) {
+            pushes.add(push(image.ref(registry, version)));
+            pushes.add(push(image.ref(registry, "latest")));
+        }
+        inParallel(pushes, cmd -> cmd);
+        return images.stream().map(i -> i.ref(registry, version)).toList();
+    }
+
+    /** The ECR password from GetAuthorizationToken (registered as a secret). */
+    static String password(EcrClient ecr) {
+        AuthorizationData data = ecr.getAuthorizationToken().authorizationData().get(0);
+        String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            throw new MonetException("ECR returned an authorization token that is not USER:PASSWORD");
+        }
+        String password = decoded.substring(colon + 1);
+        Secrets.register(password);
+        return password;
+    }
+
+    private static <T> void inParallel(List<T> items, Function<T, Cmd> command) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(items.size(), r -> {
+            Thread t = new Thread(r, "monet-docker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (T item : items) {
+                running.add(pool.submit(() -> command.apply(item).run()));
+            }
+            List<Exception> failures = new ArrayList<>();
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failures.add(e.getCause() instanceof Exception c ? c : e);
+                }
+            }
+            if (!failures.isEmpty()) {
+                Exception first = failures.get(0);
+                failures.subList(1, failures.size()).forEach(first::addSuppressed);
+                throw first;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
