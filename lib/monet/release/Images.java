@@ -60,7 +60,7 @@ public final class Images {
 
     Cmd build(Image image, String registry) {
         String version = ctx.version().version().toString();
-        return Cmd.of("docker", "build", "-f", image.dockerfile(),
+        return ctx.cmd("docker", "build", "-f", image.dockerfile(),
                         "-t", image.ref(registry, version), "-t", image.ref(registry, "latest"),
                         "--build-arg", "VERSION=" + version, "--build-arg", "COMMIT=" + ctx.commit(),
                         "--build-arg", "BUILD_TIME=" + ctx.started(), image.context())
@@ -68,11 +68,11 @@ public final class Images {
     }
 
     Cmd login(String registry) {
-        return Cmd.of("docker", "login", "--username", "AWS", "--password-stdin", registry).timeout(Duration.ofMinutes(2));
+        return ctx.cmd("docker", "login", "--username", "AWS", "--password-stdin", registry).timeout(Duration.ofMinutes(2));
     }
 
     Cmd push(String ref) {
-        return Cmd.of("docker", "push", ref).timeout(PUSH_TIMEOUT);
+        return ctx.cmd("docker", "push", ref).timeout(PUSH_TIMEOUT);
     }
 
     /** What a dry run prints. */

@@ -1,11 +1,13 @@
 package monet.release;
 
+import java.io.File;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +16,7 @@ import monet.MonetException;
 import monet.aws.Aws;
 import monet.config.Config;
 import monet.console.Console;
+import monet.process.Cmd;
 import monet.remote.LocalShell;
 import monet.remote.RemoteShell;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -37,6 +40,7 @@ public final class ReleaseContext {
     private final String requestedVersion;
     private final HostTarget host;
     private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private Map<String, String> localEnv = Map.of();
     private Supplier<S3Client> s3;
     private Supplier<EcrClient> ecr;
     private Supplier<StsClient> sts;
@@ -113,6 +117,41 @@ public final class ReleaseContext {
         this.ecr = () -> ecrClient;
         this.sts = () -> stsClient;
         return this;
+    }
+
+    /**
+     * Environment added to every local command (tests put stand-ins on PATH this way), and the
+     * PATH that local programs are looked up in. Default: none. Returns {@code this}.
+     */
+    public ReleaseContext localEnv(Map<String, String> extra) {
+        this.localEnv = Map.copyOf(extra);
+        return this;
+    }
+
+    /** A local program with its arguments (found on {@link #localEnv}'s PATH when it sets one). */
+    public Cmd cmd(String program, String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(program);
+        argv.addAll(List.of(args));
+        String path = localEnv.get("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                if (Files.isExecutable(Path.of(dir, program))) {
+                    argv.set(0, Path.of(dir, program).toString());
+                    break;
+                }
+            }
+        }
+        Cmd cmd = Cmd.of(argv);
+        localEnv.forEach(cmd::env);
+        return cmd;
+    }
+
+    /** A local sh script, with {@link #localEnv}. */
+    public Cmd shell(String script) {
+        Cmd cmd = Cmd.shell(script);
+        localEnv.forEach(cmd::env);
+        return cmd;
     }
 
     public Config config() {

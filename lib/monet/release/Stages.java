@@ -125,7 +125,7 @@ public final class Stages {
                         step.console().warn("E2E tests skipped: " + secret + " is not set");
                         step.skip(secret + " is not set");
                     }
-                    step.run(Cmd.shell(command).dir(ctx.repo()).secretEnv(secret, value).timeout(Duration.ofMinutes(30))
+                    step.run(ctx.shell(command).dir(ctx.repo()).secretEnv(secret, value).timeout(Duration.ofMinutes(30))
                             .onStdout(line -> step.console().info("  " + line))
                             .onStderr(line -> step.console().info("  " + line)));
                 });
@@ -140,8 +140,8 @@ public final class Stages {
     }
 
     private Step buildWeb() {
-        Cmd install = Cmd.of("npm", "ci").dir(webDir()).timeout(Duration.ofMinutes(15));
-        Cmd build = Cmd.shell(ctx.config().get("web.build")).dir(webDir()).timeout(Duration.ofMinutes(15));
+        Cmd install = ctx.cmd("npm", "ci").dir(webDir()).timeout(Duration.ofMinutes(15));
+        Cmd build = ctx.shell(ctx.config().get("web.build")).dir(webDir()).timeout(Duration.ofMinutes(15));
         return Step.named("build-web")
                 .describe(() -> "in " + webDir() + ":\n       $ " + install.render() + "\n       $ " + build.render()
                         + "\n       write " + dist().resolve("version.txt") + " = " + version())
