@@ -16,6 +16,7 @@ import monet.process.CmdResult;
 import monet.remote.RemoteShell;
 import monet.testing.Moto;
 import monet.testing.Repo;
+import monet.testing.Tools;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -58,6 +59,7 @@ final class Sandbox implements AutoCloseable {
     final Map<String, String> settings = new HashMap<>();
 
     Sandbox(Path root) throws IOException {
+        Tools.require("aws");
         this.root = root;
         this.repo = Files.createDirectories(root.resolve("repo"));
         this.app = Files.createDirectories(root.resolve("host/home/ec2-user/app"));
