@@ -2,6 +2,7 @@
 //JAVA 17+
 //DESCRIPTION Read, check and edit Keep a Changelog files: lint, add, release, notes, show.
 //SOURCES ../lib/monet/Monet.java
+package monet.scripts;
 
 import java.util.concurrent.Callable;
 import monet.cli.Cli;

@@ -2,6 +2,7 @@
 //JAVA 17+
 //DESCRIPTION Cut, build, publish, deploy, verify and roll back releases of Code Monet.
 //SOURCES ../lib/monet/Monet.java
+package monet.scripts;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

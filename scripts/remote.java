@@ -2,6 +2,7 @@
 //JAVA 17+
 //DESCRIPTION Manage the production server over SSM (or SSH, or locally): logs, status, restart, migrate, users, exec, shell, db, ssh.
 //SOURCES ../lib/monet/Monet.java
+package monet.scripts;
 
 import java.util.concurrent.Callable;
 import monet.cli.Cli;

@@ -2,6 +2,7 @@
 //JAVA 17+
 //DESCRIPTION Check that production email works through SES: status, dns, send.
 //SOURCES ../lib/monet/Monet.java
+package monet.scripts;
 
 import java.util.concurrent.Callable;
 import monet.cli.Cli;

@@ -41,7 +41,7 @@ public record Summary(String pipeline, List<StepRecord> steps, Map<String, Strin
 
     /** A plain-text table for the console. */
     public String text() {
-        int width = Math.max(4, steps.stream().mapToInt(s -> s.name().length()).max().orElse(4));
+        int width = Math.max(5, steps.stream().mapToInt(s -> s.name().length()).max().orElse(4));
         StringBuilder table = new StringBuilder();
         table.append(String.format("%-" + width + "s  %-15s  %8s  %s%n", "step", "status", "time", "note"));
         for (StepRecord s : steps) {
