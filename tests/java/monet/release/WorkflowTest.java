@@ -76,7 +76,7 @@ class WorkflowTest {
         for (String workflow : WORKFLOWS) {
             for (String[] call : scriptCalls(Repo.file(workflow))) {
                 assertThat(Repo.file("scripts/" + call[0] + ".java")).as(workflow + " calls script " + call[0]).exists();
-                CommandLine cli = new CommandLine(Class.forName(call[0]));
+                CommandLine cli = new CommandLine(Class.forName("monet.scripts." + call[0]));
                 if (!call[1].isEmpty()) {
                     assertThat(cli.getSubcommands()).as(workflow + " calls '" + call[0] + " " + call[1] + "'").containsKey(call[1]);
                 }
@@ -109,7 +109,7 @@ class WorkflowTest {
         Path workflow = tmp.resolve("w.yml");
         Files.writeString(workflow, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./jbang release deploy-everything\n");
         String[] call = scriptCalls(workflow).get(0);
-        CommandLine cli = new CommandLine(Class.forName(call[0]));
+        CommandLine cli = new CommandLine(Class.forName("monet.scripts." + call[0]));
         assertThat(cli.getSubcommands()).doesNotContainKey(call[1]);
     }
 }
