@@ -1,9 +1,7 @@
 package monet.release;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,10 +10,7 @@ import java.util.function.Function;
 import monet.MonetException;
 import monet.config.Config;
 import monet.console.Console;
-import monet.console.Secrets;
 import monet.process.Cmd;
-import software.amazon.awssdk.services.ecr.EcrClient;
-import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 
 /**
  * The backend and SSR images: built with the docker CLI in parallel (tagged with the version and
@@ -100,7 +95,7 @@ public final class Images {
         Console console = ctx.console();
         inParallel(images, image -> build(image, registry).onStdout(line -> console.info("  [" + image.repository() + "] " + line))
                 .onStderr(line -> console.info("  [" + image.repository() + "] " + line)));
-        login(registry).stdin(password(ctx.ecr())).run();
+        login(registry).stdin(ctx.ecrLogin().password()).run();
         List<Cmd> pushes = new ArrayList<>();
         for (Image image : images) {
             pushes.add(push(image.ref(registry, version)));
@@ -108,19 +103,6 @@ public final class Images {
         }
         inParallel(pushes, cmd -> cmd);
         return images.stream().map(i -> i.ref(registry, version)).toList();
-    }
-
-    /** The ECR password from GetAuthorizationToken (registered as a secret). */
-    static String password(EcrClient ecr) {
-        AuthorizationData data = ecr.getAuthorizationToken().authorizationData().get(0);
-        String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
-        int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            throw new MonetException("ECR returned an authorization token that is not USER:PASSWORD");
-        }
-        String password = decoded.substring(colon + 1);
-        Secrets.register(password);
-        return password;
     }
 
     private static <T> void inParallel(List<T> items, Function<T, Cmd> command) throws Exception {

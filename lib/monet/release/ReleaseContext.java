@@ -2,12 +2,15 @@ package monet.release;
 
 import java.io.File;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,12 +19,13 @@ import monet.MonetException;
 import monet.aws.Aws;
 import monet.config.Config;
 import monet.console.Console;
+import monet.console.Secrets;
 import monet.process.Cmd;
 import monet.remote.LocalShell;
 import monet.remote.RemoteShell;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Everything a release stage needs to know: configuration, the repository, the version and
@@ -43,7 +47,7 @@ public final class ReleaseContext {
     private Map<String, String> localEnv = Map.of();
     private Supplier<S3Client> s3;
     private Supplier<EcrClient> ecr;
-    private Supplier<StsClient> sts;
+    private EcrLogin ecrLogin;
     private ResolvedVersion version;
     private String registry;
 
@@ -108,14 +112,12 @@ public final class ReleaseContext {
         this.host = host;
         this.s3 = memo(() -> Aws.client(S3Client.builder(), config));
         this.ecr = memo(() -> Aws.client(EcrClient.builder(), config));
-        this.sts = memo(() -> Aws.client(StsClient.builder(), config));
     }
 
     /** Replaces the AWS clients (tests). Returns {@code this}. */
-    public ReleaseContext clients(S3Client s3Client, EcrClient ecrClient, StsClient stsClient) {
+    public ReleaseContext clients(S3Client s3Client, EcrClient ecrClient) {
         this.s3 = () -> s3Client;
         this.ecr = () -> ecrClient;
-        this.sts = () -> stsClient;
         return this;
     }
 
@@ -183,8 +185,27 @@ public final class ReleaseContext {
         return s3.get();
     }
 
-    EcrClient ecr() {
-        return ecr.get();
+    /**
+     * The registry and its password, from one ECR GetAuthorizationToken call (made once).
+     *
+     * @param registry the registry host, from the token's proxy endpoint
+     * @param password the password for {@code docker login --password-stdin} (registered as a secret)
+     */
+    record EcrLogin(String registry, String password) {}
+
+    synchronized EcrLogin ecrLogin() {
+        if (ecrLogin == null) {
+            AuthorizationData data = ecr.get().getAuthorizationToken().authorizationData().get(0);
+            String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                throw new MonetException("ECR returned an authorization token that is not USER:PASSWORD");
+            }
+            String password = decoded.substring(colon + 1);
+            Secrets.register(password);
+            ecrLogin = new EcrLogin(URI.create(data.proxyEndpoint()).getHost(), password);
+        }
+        return ecrLogin;
     }
 
     /**
@@ -271,15 +292,14 @@ public final class ReleaseContext {
     }
 
     /**
-     * The ECR registry host: {@code ecr.registry}, else ACCOUNT.dkr.ecr.REGION.amazonaws.com with the
-     * account from STS; a dry run shows the word ACCOUNT instead of calling STS.
+     * The ECR registry host: {@code ecr.registry}, else the proxy endpoint of an ECR authorization
+     * token (ACCOUNT.dkr.ecr.REGION.amazonaws.com); a dry run shows the word ACCOUNT instead of calling AWS.
      */
     public synchronized String registry() {
         if (registry == null) {
             String configured = config.get("ecr.registry");
-            String account = !configured.isEmpty() ? null
-                    : dryRun ? PLACEHOLDER_ACCOUNT : sts.get().getCallerIdentity().account();
-            registry = account == null ? configured : account + ".dkr.ecr." + region() + ".amazonaws.com";
+            registry = !configured.isEmpty() ? configured
+                    : dryRun ? PLACEHOLDER_ACCOUNT + ".dkr.ecr." + region() + ".amazonaws.com" : ecrLogin().registry();
         }
         return registry;
     }

@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
-import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * A whole release world in a temp directory: the app's repository (sources, CHANGELOG.md, a
@@ -52,7 +51,6 @@ final class Sandbox implements AutoCloseable {
     final Moto moto = Moto.get();
     final S3Client s3;
     final EcrClient ecr;
-    final StsClient sts;
     final FakeSite site;
     final FakeGitHub github;
     final Map<String, String> env = new HashMap<>();
@@ -69,7 +67,6 @@ final class Sandbox implements AutoCloseable {
         this.databaseUrl = "sqlite:////data/db x'$(touch " + root.resolve("pwned") + ")'\"`id`.db";
         s3 = client(S3Client.builder().forcePathStyle(true));
         ecr = client(EcrClient.builder());
-        sts = client(StsClient.builder());
         site = new FakeSite(dockerState);
         github = new FakeGitHub("owner/app", TOKEN);
 
@@ -169,7 +166,7 @@ final class Sandbox implements AutoCloseable {
     ReleaseContext context(String version, boolean dryRun) {
         return new ReleaseContext(config(), repo, env, dryRun, version,
                 new ReleaseContext.HostTarget("the sandbox host", this::host))
-                .localEnv(env).clients(s3, ecr, sts);
+                .localEnv(env).clients(s3, ecr);
     }
 
     Stages stages(String version) {
@@ -207,6 +204,5 @@ final class Sandbox implements AutoCloseable {
         github.close();
         s3.close();
         ecr.close();
-        sts.close();
     }
 }
