@@ -176,29 +176,41 @@ class CutTest {
         assertThat(state().head()).isEqualTo(before.head());
     }
 
-    @Test
-    void aRejectedPushLeavesNoStrayCommitOrTagAndPushesNothing() throws Exception {
-        Path hook = origin.resolve("hooks/pre-receive");
-        Files.writeString(hook, "#!/bin/sh\nwhile read old new ref; do\n  case $ref in refs/tags/*) echo \"tags are protected\" >&2;"
-                + " exit 1 ;; esac\ndone\n");
+    private void hook(Path repo, String name, String script) throws Exception {
+        Path hook = repo.resolve("hooks/" + name);
+        Files.writeString(hook, "#!/bin/sh\n" + script);
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private void rejectedPushRestores(String expected) throws Exception {
         State before = state();
         Cut cut = cut();
         Cut.Plan plan = cut.preflight("1.1.0", null);
 
         assertThatThrownBy(() -> cut.execute(plan)).isInstanceOf(MonetException.class)
                 .hasMessageContaining("release v1.1.0 failed while pushing")
-                .hasMessageContaining("tags are protected")
+                .hasMessageContaining(expected)
                 .hasMessageContaining("the repository is back as it was: main at " + before.head().substring(0, 12) + ", no tag v1.1.0");
 
         assertThat(state()).isEqualTo(before);
     }
 
     @Test
+    void aTagRejectedByTheServerPushesNeitherBranchNorTagAndRestoresEverything() throws Exception {
+        // The update hook judges each ref alone: only the atomic push keeps main from landing without its tag.
+        hook(origin, "update", "case $1 in refs/tags/*) echo \"tags are protected\" >&2; exit 1 ;; esac\n");
+        rejectedPushRestores("tags are protected");
+    }
+
+    @Test
+    void aPushRejectedByAPreReceiveHookRestoresEverything() throws Exception {
+        hook(origin, "pre-receive", "echo 'the repository is frozen' >&2\nexit 1\n");
+        rejectedPushRestores("the repository is frozen");
+    }
+
+    @Test
     void aFailedCommitRestoresTheChangelog() throws Exception {
-        Path hook = work.resolve(".git/hooks/pre-commit");
-        Files.writeString(hook, "#!/bin/sh\necho 'commits are frozen' >&2\nexit 1\n");
-        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+        hook(work.resolve(".git"), "pre-commit", "echo 'commits are frozen' >&2\nexit 1\n");
         State before = state();
         Cut cut = cut();
         Cut.Plan plan = cut.preflight("1.1.0", null);
