@@ -122,8 +122,7 @@ public final class Stages {
                         if (options.requireE2e()) {
                             throw new MonetException("the E2E tests need " + secret + ", which is not set (--require-e2e)");
                         }
-                        step.console().warn("E2E tests skipped: " + secret + " is not set");
-                        step.skip(secret + " is not set");
+                        step.skip("E2E tests not run: " + secret + " is not set (--require-e2e makes this a failure)");
                     }
                     step.run(ctx.shell(command).dir(ctx.repo()).secretEnv(secret, value).timeout(Duration.ofMinutes(30))
                             .onStdout(line -> step.console().info("  " + line))
@@ -290,7 +289,14 @@ public final class Stages {
                         }
                         step.console().error("verify", "verification of " + version() + " failed: " + failed.getMessage()
                                 + "\nrolling back");
-                        String restored = rollBack("", step);
+                        String restored;
+                        try {
+                            restored = rollBack("", step);
+                        } catch (Exception rollbackFailed) {
+                            throw new MonetException("verification of " + version() + " failed: " + failed.getMessage()
+                                    + "\nand the ROLLBACK FAILED too: " + rollbackFailed.getMessage()
+                                    + "\n(see 'release status'; roll back by hand with 'release rollback VERSION')", rollbackFailed);
+                        }
                         throw new MonetException("verification of " + version() + " failed: " + failed.getMessage()
                                 + "\nROLLED BACK to " + restored + ", which is serving and healthy", failed);
                     }

@@ -131,6 +131,17 @@ class HostDeployTest {
     }
 
     @Test
+    void aFailedVerificationWithNothingToGoBackToSaysBoth() throws Exception {
+        deployed("1.1.0", "1.0.0");
+        Files.delete(box.app.resolve(HostScripts.PREVIOUS));
+        box.site.breakVersion("1.1.0");
+
+        assertThatThrownBy(() -> run("1.1.0", "verify")).hasMessageContaining("verification of 1.1.0 failed")
+                .hasMessageContaining("ROLLBACK FAILED too").hasMessageContaining("no previous version recorded");
+        assertThat(env()).contains("IMAGE_TAG=1.1.0");
+    }
+
+    @Test
     void noRollbackLeavesTheNewVersion() throws Exception {
         deployed("1.1.0", "1.0.0");
         box.site.breakVersion("1.1.0");
