@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,8 +26,10 @@ import java.util.stream.Stream;
 import monet.MonetException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -92,62 +95,91 @@ public final class WebSync {
 
     private record Remote(long size, String etag) {}
 
-    /** Syncs the directory to the prefix. */
+    /**
+     * Syncs the directory to the prefix. The listing (split by the prefix's sub-"folders" so the
+     * pages come in parallel) and the local hashing run at the same time; then the changed files
+     * are uploaded in parallel and the objects without a local file deleted.
+     */
     public Result sync(Path dir) throws Exception {
         if (!Files.isDirectory(dir)) {
             throw new MonetException(dir + " is not a directory: nothing to sync");
-        }
-        Map<String, Remote> remote = new ConcurrentHashMap<>();
-        for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
-            remote.put(object.key(), new Remote(object.size(), object.eTag().replace("\"", "")));
-        }
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
         }
         ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "monet-sync");
             t.setDaemon(true);
             return t;
         });
+        ExecutorService listing = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "monet-list");
+            t.setDaemon(true);
+            return t;
+        });
         try {
-            List<Future<Long>> work = new ArrayList<>();
+            Future<Map<String, Remote>> remoteFuture = listing.submit(() -> list(listing));
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(dir)) {
+                files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+            }
+            List<Future<Local>> hashed = new ArrayList<>();
             for (Path file : files) {
                 String relative = dir.relativize(file).toString().replace('\\', '/');
-                String key = prefix + relative;
-                work.add(pool.submit(() -> upload(file, relative, key, remote.get(key))));
+                hashed.add(pool.submit(() -> new Local(file, relative, prefix + relative, Files.size(file), md5(file))));
             }
-            int uploaded = 0;
-            long bytes = 0;
-            for (Future<Long> done : work) {
-                long sent = done.get();
-                if (sent >= 0) {
-                    uploaded++;
-                    bytes += sent;
+            Map<String, Remote> remote = remoteFuture.get();
+            List<Future<Long>> uploads = new ArrayList<>();
+            Set<String> local = new HashSet<>();
+            for (Future<Local> f : hashed) {
+                Local file = f.get();
+                local.add(file.key());
+                Remote existing = remote.get(file.key());
+                if (existing == null || existing.size() != file.size()
+                        || !existing.etag().equalsIgnoreCase(HexFormat.of().formatHex(file.md5()))) {
+                    uploads.add(pool.submit(() -> upload(file)));
                 }
             }
-            Set<String> local = files.stream().map(f -> prefix + dir.relativize(f).toString().replace('\\', '/'))
-                    .collect(Collectors.toSet());
+            long bytes = 0;
+            for (Future<Long> done : uploads) {
+                bytes += done.get();
+            }
             List<String> stale = remote.keySet().stream().filter(k -> !local.contains(k)).sorted().toList();
             delete(stale);
-            return new Result(uploaded, stale.size(), files.size() - uploaded, bytes);
+            return new Result(uploads.size(), stale.size(), files.size() - uploads.size(), bytes);
         } finally {
             pool.shutdownNow();
+            listing.shutdownNow();
         }
     }
 
-    /** Uploads the file unless the object has its size and MD5; returns the bytes sent, or -1 when unchanged. */
-    private long upload(Path file, String relative, String key, Remote existing) throws IOException {
-        long size = Files.size(file);
-        byte[] md5 = md5(file);
-        if (existing != null && existing.size() == size && existing.etag().equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
-            return -1;
+    private record Local(Path path, String relative, String key, long size, byte[] md5) {}
+
+    /** Every object under the prefix: the top level with a delimiter, then each sub-prefix in parallel. */
+    private Map<String, Remote> list(ExecutorService listing) throws Exception {
+        Map<String, Remote> remote = new ConcurrentHashMap<>();
+        List<Future<?>> parts = new ArrayList<>();
+        for (ListObjectsV2Response page : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix).delimiter("/"))) {
+            page.contents().forEach(object -> remote.put(object.key(), remote(object)));
+            for (CommonPrefix sub : page.commonPrefixes()) {
+                parts.add(listing.submit(() -> s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(sub.prefix())).contents()
+                        .forEach(object -> remote.put(object.key(), remote(object)))));
+            }
         }
-        s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key)
-                        .contentType(contentType(relative)).cacheControl(cacheControl(relative))
-                        .contentMD5(Base64.getEncoder().encodeToString(md5)).build(),
-                RequestBody.fromFile(file));
-        return size;
+        for (Future<?> part : parts) {
+            part.get();
+        }
+        return remote;
+    }
+
+    private static Remote remote(S3Object object) {
+        return new Remote(object.size(), object.eTag().replace("\"", ""));
+    }
+
+    /** Uploads a file; returns the bytes sent. */
+    private long upload(Local file) {
+        s3.putObject(PutObjectRequest.builder().bucket(bucket).key(file.key())
+                        .contentType(contentType(file.relative())).cacheControl(cacheControl(file.relative()))
+                        .contentMD5(Base64.getEncoder().encodeToString(file.md5())).build(),
+                RequestBody.fromFile(file.path()));
+        return file.size();
     }
 
     private void delete(List<String> keys) {
