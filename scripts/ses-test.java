@@ -4,34 +4,190 @@
 //SOURCES ../lib/monet/Monet.java
 package monet.scripts;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import monet.MonetException;
+import monet.aws.Aws;
 import monet.cli.Cli;
 import monet.cli.ConfigCommand;
-import monet.cli.Planned;
-import picocli.CommandLine;
+import monet.cli.ConfigOptions;
+import monet.config.Config;
+import monet.console.Console;
+import monet.ses.DnsReport;
+import monet.ses.JndiDnsResolver;
+import monet.ses.Scenario;
+import monet.ses.SesClients;
+import monet.ses.SesInspector;
+import monet.ses.SesMailer;
+import monet.ses.SesSettings;
+import monet.ses.StatusReport;
+import monet.ses.TestMessage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "ses-test", mixinStandardHelpOptions = true, subcommands = ConfigCommand.class,
-        description = "Check that production email works through SES: status, dns, send.",
+@Command(name = "ses-test", mixinStandardHelpOptions = true,
+        subcommands = {SesTest.Status.class, SesTest.Dns.class, SesTest.Send.class, ConfigCommand.class},
+        description = {"Check that production email works through SES: status, dns, send.",
+                "The sender is ses.sender (SES_SENDER_EMAIL, default noreply@dmfenton.net); its domain is the SES "
+                        + "domain identity (ses.domain), mail.DOMAIN its MAIL FROM domain (ses.mail-from). AWS credentials, "
+                        + "region and endpoint come from the AWS SDK's chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  ses-test status               # exit 1, with the fix, if email is blocked",
+                "  ses-test status --json",
+                "  ses-test dns --resolver 1.1.1.1   # ask this DNS server",
+                "  ses-test send                 # to success@simulator.amazonses.com",
+                "  ses-test send --scenario bounce",
+                "  ses-test send --to me@example.com --subject Hello --dry-run",
+                "  SES_SENDER_EMAIL=noreply@example.com ses-test status",
+                "See README.md, section 'ses-test', for the SES sandbox and production access."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:failure", "2:usage error"})
+        exitCodeList = {"0:ok", "1:failure (something blocks sending, a record is wrong, SES refused)", "2:usage error"})
 class SesTest implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     public static void main(String... args) {
-        CommandLine cli = Cli.commandLine(new SesTest());
-        Planned.add(cli, "status", "Identity, DKIM, MAIL FROM, sandbox and quota.", "issue 6");
-        Planned.add(cli, "dns", "Check the DNS records SES needs.", "issue 6");
-        Planned.add(cli, "send", "Send a test message.", "issue 6");
-        System.exit(cli.execute(args));
+        System.exit(Cli.commandLine(new SesTest()).execute(args));
     }
 
     @Override
     public Integer call() {
         spec.commandLine().usage(System.err);
         return 2;
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Is anything blocking email? Identity, DKIM, MAIL FROM, sandbox, sending, quota.",
+                    "Shows what SES says about the sender: domain identity verification, DKIM status and its "
+                    + "tokens, MAIL FROM domain status, sandbox or production access (SES v2 GetAccount; where the "
+                    + "endpoint lacks it, says so and falls back to what SES v1 can tell), sending enabled, quota and "
+                    + "messages sent in the last 24 hours.",
+                    "Prints a table (or JSON with --json); each problem that blocks sending is reported on stderr with "
+                            + "its fix, and the exit code is 1. Warnings (sending works, but something is off or "
+                            + "unknown) keep exit code 0."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:nothing blocks sending", "1:something blocks sending, or SES could not be read", "2:usage error"})
+    static class Status implements Callable<Integer> {
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Option(names = "--json", description = "Print JSON (settings, what SES said, every check with its fix) instead of a table.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Config config = configOptions.config();
+            try (SesClients clients = SesClients.connect(config)) {
+                SesSettings settings = SesSettings.from(config, clients.region());
+                StatusReport report = new StatusReport(settings, new SesInspector(clients, settings).snapshot());
+                return report.print(Console.get(), json);
+            }
+        }
+    }
+
+    @Command(name = "dns", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Are the DNS records SES needs published? Each ok, missing or wrong.",
+                    "Resolves the DNS records SES needs and compares each with what SES expects: the "
+                    + "verification TXT _amazonses.DOMAIN, the three DKIM CNAMEs TOKEN._domainkey.DOMAIN -> "
+                    + "TOKEN.dkim.amazonses.com, SPF TXT on DOMAIN, DMARC TXT _dmarc.DOMAIN, and on the MAIL FROM "
+                    + "domain the MX 10 feedback-smtp.REGION.amazonses.com and SPF TXT.",
+                    "Each record is ok, missing, wrong (with the expected value and what was found), unknown (SES "
+                            + "did not say what to expect: the tokens come from SES) or error (DNS did not answer)."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every record is as SES expects", "1:a record is missing, wrong or could not be checked",
+                    "2:usage error"})
+    static class Dns implements Callable<Integer> {
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Option(names = "--resolver", paramLabel = "HOST[:PORT]",
+                description = "DNS server to ask, e.g. 127.0.0.1:5353 or 1.1.1.1 (port 53 by default). "
+                        + "Default: ses.resolver, else the system's resolvers.")
+        String resolver;
+
+        @Option(names = "--json", description = "Print JSON instead of a table.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Config config = configOptions.config();
+            JndiDnsResolver dns = new JndiDnsResolver(resolver != null ? resolver : config.get("ses.resolver"));
+            try (SesClients clients = SesClients.connect(config)) {
+                SesSettings settings = SesSettings.from(config, clients.region());
+                DnsReport.Expected expected = DnsReport.Expected.fromSes(new SesInspector(clients, settings), settings);
+                return DnsReport.check(settings, expected, dns).print(Console.get(), json);
+            }
+        }
+    }
+
+    @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Send a test message (text and HTML) and print SES's message id.",
+                    "The message goes from the configured sender (ses.sender) through SES v1 SendEmail.",
+                    "By default it goes to the SES mailbox simulator (SCENARIO@simulator.amazonses.com), which works "
+                            + "in the sandbox and never reaches a person. An unverified sender, an unverified recipient "
+                            + "while in the sandbox, or a throttle is reported with what to do."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:sent (or printed, with --dry-run)", "1:SES refused or could not be reached", "2:usage error"})
+    static class Send implements Callable<Integer> {
+        @Mixin
+        ConfigOptions configOptions;
+
+        @Option(names = "--to", paramLabel = "ADDRESS",
+                description = "Recipient. Default: the mailbox simulator's address for --scenario. In the sandbox "
+                        + "only verified addresses receive mail.")
+        String to;
+
+        @Option(names = "--scenario", paramLabel = "SCENARIO",
+                description = "Mailbox simulator outcome: ${COMPLETION-CANDIDATES} (default: success). Not with --to.")
+        Scenario scenario;
+
+        @Option(names = "--subject", paramLabel = "TEXT", description = "Subject. Default: 'Code Monet SES test TIMESTAMP'.")
+        String subject;
+
+        @Option(names = "--dry-run", description = "Print the message (headers, text and HTML) instead of sending it.")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            if (to != null && scenario != null) {
+                throw MonetException.usage("--to and --scenario exclude each other: --scenario picks a mailbox simulator address");
+            }
+            if (to != null && !to.matches("[^@\\s]+@[^@\\s]+")) {
+                throw MonetException.usage("--to '" + to + "' is not an email address");
+            }
+            Config config = configOptions.config();
+            String recipient = to != null ? to : (scenario != null ? scenario : Scenario.success).address();
+            Console console = Console.get();
+            if (dryRun) {
+                SesSettings settings = SesSettings.from(config, Aws.region(config).id());
+                console.outRaw(message(settings, recipient).render());
+                console.info("dry run: nothing sent");
+                return 0;
+            }
+            try (SesClients clients = SesClients.connect(config)) {
+                SesSettings settings = SesSettings.from(config, clients.region());
+                TestMessage message = message(settings, recipient);
+                String id = new SesMailer(clients.v1(), settings).send(message);
+                console.out(id);
+                console.success("sent '" + message.subject() + "' from " + message.from() + " to " + recipient
+                        + " through SES " + settings.region());
+                return 0;
+            }
+        }
+
+        private TestMessage message(SesSettings settings, String recipient) {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "an unnamed host";
+            }
+            return TestMessage.of(settings, recipient, subject, host, Instant.now());
+        }
     }
 }
