@@ -89,13 +89,22 @@ public final class Images {
 
     /** Builds both images in parallel, logs in to ECR, pushes both in parallel; returns the version refs. */
     List<String> buildAndPush() throws Exception {
+        // The ECR token is fetched while the images build when ecr.registry names the registry;
+        // otherwise the token's endpoint names it, and the builds wait for it.
+        ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "monet-ecr-login");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<String> password = background.submit(() -> ctx.ecrLogin().password());
+        background.shutdown();
         String registry = ctx.registry();
         String version = ctx.version().version().toString();
         List<Image> images = of(ctx.config());
         Console console = ctx.console();
         inParallel(images, image -> build(image, registry).onStdout(line -> console.info("  [" + image.repository() + "] " + line))
                 .onStderr(line -> console.info("  [" + image.repository() + "] " + line)));
-        login(registry).stdin(ctx.ecrLogin().password()).run();
+        login(registry).stdin(awaitPassword(password)).run();
         List<Cmd> pushes = new ArrayList<>();
         for (Image image : images) {
             pushes.add(push(image.ref(registry, version)));
@@ -103,6 +112,14 @@ public final class Images {
         }
         inParallel(pushes, cmd -> cmd);
         return images.stream().map(i -> i.ref(registry, version)).toList();
+    }
+
+    private static String awaitPassword(Future<String> password) throws Exception {
+        try {
+            return password.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     private static <T> void inParallel(List<T> items, Function<T, Cmd> command) throws Exception {
