@@ -56,7 +56,7 @@ public final class Verifier {
             Answer ssr = get("/ssr-health");
             String seen = "/api/version: " + api + "; /ssr-health: " + ssr;
             attempt.note(seen);
-            boolean versionOk = api.status() == 200 && version.equals(reportedVersion(api.body()));
+            boolean versionOk = api.status() == 200 && withoutV(version).equals(reportedVersion(api.body()));
             boolean ssrOk = ssr.status() == 200 && HEALTHY.matcher(ssr.body()).find();
             return versionOk && ssrOk ? Optional.of(seen) : Optional.empty();
         }).backoff(backoff).deadline(deadline).await();
@@ -70,8 +70,12 @@ public final class Verifier {
     /** The version in an {@code /api/version} answer: a JSON {@code "version"} field, or the plain text. */
     static String reportedVersion(String body) {
         Matcher m = VERSION_FIELD.matcher(body);
-        String value = m.find() ? m.group(1) : body.strip();
-        return value.startsWith("v") ? value.substring(1) : value;
+        return withoutV(m.find() ? m.group(1) : body.strip());
+    }
+
+    /** Tags may carry a {@code v} ({@code v1.4.2}, as IMAGE_TAG may); versions are compared without it. */
+    private static String withoutV(String version) {
+        return version.startsWith("v") ? version.substring(1) : version;
     }
 
     /**
