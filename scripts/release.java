@@ -2,6 +2,10 @@
 //JAVA 17+
 //DESCRIPTION Cut, build, publish, deploy, verify and roll back releases of Code Monet.
 //SOURCES ../lib/monet/Monet.java
+// Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
+// JVM warnings go to stderr and CDS's own notes nowhere, so stdout stays data.
+//CDS
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds=off:stderr -Xlog:cds+dynamic=off:stderr
 package monet.scripts;
 
 import java.nio.file.Path;
