@@ -28,12 +28,14 @@ cli="aws s3 sync $dist s3://bench-deploy/cli/ --delete"
 bash -c "$ours" 2>"$work/first.log" >/dev/null || { cat "$work/first.log" >&2; exit 1; }
 grep -o '[0-9]* uploaded.*unchanged' "$work/first.log" | head -1
 bash -c "$cli" >/dev/null
-again=$(bash -c "$ours" 2>&1 >/dev/null | grep -o '[0-9]* uploaded.*unchanged' | head -1)
+bash -c "$ours" 2>"$work/again.log" >/dev/null
+again=$(grep -o '[0-9]* uploaded.*unchanged' "$work/again.log" | head -1)
+step=$(sed -n 's/^sync-web  *ok  *\([0-9.]*m\{0,1\}s\) .*/\1/p' "$work/again.log" | head -1)
 cli_again=$(bash -c "$cli" | grep -c upload || true)
 echo "re-sync, ours: $again; aws CLI uploads: $cli_again"
 hyperfine --warmup 1 --runs "$runs" --export-json "$work/sync.json" \
   -n 'release sync-web (unchanged, 2,000 files)' "$ours" -n 'aws s3 sync (unchanged, 2,000 files)' "$cli"
-python3 - "$work/sync.json" "$again" "$cli_again" > "$root/bench/results/sync-web.md" <<'PY'
+python3 - "$work/sync.json" "$again" "$cli_again" "$step" > "$root/bench/results/sync-web.md" <<'PY'
 import json, sys
 rs = json.load(open(sys.argv[1]))["results"]
 print("| command | mean [s] | min [s] | max [s] |\n|---|---:|---:|---:|")
@@ -41,5 +43,8 @@ for r in rs:
     print(f"| {r['command']} | {r['mean']:.2f} | {r['min']:.2f} | {r['max']:.2f} |")
 print(f"\nratio ours / aws CLI: {rs[0]['mean'] / rs[1]['mean']:.2f} (target <= 0.50)")
 print(f"\nre-sync with nothing changed: ours `{sys.argv[2]}`; aws CLI uploads: {sys.argv[3]}")
+print(f"\nthe sync itself, inside our process (the step's time in its summary): {sys.argv[4]}")
+import os
+print(f"\nload average while measuring (2 cores): {os.getloadavg()[0]:.1f}")
 PY
 cat "$root/bench/results/sync-web.md"
