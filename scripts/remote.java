@@ -2,44 +2,268 @@
 //JAVA 17+
 //DESCRIPTION Manage the production server over SSM (or SSH, or locally): logs, status, restart, migrate, users, exec, shell, db, ssh.
 //SOURCES ../lib/monet/Monet.java
+// Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
+// JVM warnings go to stderr and CDS's own notes nowhere, so stdout stays data.
+//CDS
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds=off:stderr -Xlog:cds+dynamic=off:stderr
 package monet.scripts;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import monet.cli.Cli;
 import monet.cli.ConfigCommand;
-import monet.cli.Planned;
+import monet.cli.ConfigOptions;
+import monet.console.Console;
+import monet.remote.Passwords;
+import monet.remote.Remote;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "remote", mixinStandardHelpOptions = true, subcommands = ConfigCommand.class,
-        description = "Manage the production server over SSM (or SSH, or locally): logs, status, restart, migrate, users, exec, shell, db, ssh.",
+@Command(name = "remote", mixinStandardHelpOptions = true,
+        subcommands = {remote.Logs.class, remote.Status.class, remote.Restart.class, remote.Version.class,
+                remote.Migrate.class, remote.CreateInvite.class, remote.CreateUser.class, remote.Exec.class,
+                remote.Shell.class, remote.Db.class, remote.Ssh.class, ConfigCommand.class},
+        description = {"Manage the production server over SSM (or SSH, or locally): logs, status, restart, migrate, users, exec, shell, db, ssh.",
+                "",
+                "The instance is the one running instance tagged instance.tag (Name=drawing-agent), or --instance ID. "
+                        + "Every command takes --via ssm|ssh|local, --instance, --dry-run (print exactly what would be sent) "
+                        + "and --set KEY=VALUE; data commands take --json. Commands that are not interactive also take "
+                        + "--all / --targets tag:KEY=VALUE to run on every matching instance through SSM's own targeting.",
+                "",
+                "Exit code: the remote command's own for one instance; 1 if any instance failed or the transport "
+                        + "failed (undeliverable, timed out, cancelled); 2 for bad usage."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:failure", "2:usage error"})
+        exitCodeList = {"0:ok", "1:failure (transport, or any instance of --all)", "2:usage error", "n:the remote command's exit code"})
 class remote implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     public static void main(String... args) {
-        CommandLine cli = Cli.commandLine(new remote());
-        Planned.add(cli, "logs", "Show container logs.", "issue 4");
-        Planned.add(cli, "status", "Containers, disk and health.", "issue 4");
-        Planned.add(cli, "restart", "Restart a service.", "issue 4");
-        Planned.add(cli, "version", "The running IMAGE_TAG.", "issue 4");
-        Planned.add(cli, "migrate", "Run the database migrations.", "issue 4");
-        Planned.add(cli, "create-invite", "Create an invite code.", "issue 4");
-        Planned.add(cli, "create-user", "Create a user.", "issue 4");
-        Planned.add(cli, "exec", "Run a command in the app container.", "issue 4");
-        Planned.add(cli, "shell", "Run a command on the host.", "issue 4");
-        Planned.add(cli, "db", "Query the SQLite database.", "issue 4");
-        Planned.add(cli, "ssh", "Open an SSH session.", "issue 4");
-        System.exit(cli.execute(args));
+        System.exit(Cli.commandLine(new remote()).execute(args));
     }
 
     @Override
     public Integer call() {
         spec.commandLine().usage(System.err);
         return 2;
+    }
+
+    /** Where and how every subcommand runs. */
+    static class Where {
+        @Mixin
+        ConfigOptions config;
+
+        @Option(names = "--via", paramLabel = "ssm|ssh|local", defaultValue = "ssm",
+                description = "Transport: ssm (default; AWS Systems Manager), ssh (the system ssh client with ssh.key as ssh.user, "
+                        + "for when SSM is down), local (this machine, e.g. on the server itself).")
+        String via;
+
+        @Option(names = "--instance", paramLabel = "ID", description = "Use this instance instead of finding it by tag (instance.tag).")
+        String instance;
+
+        @Option(names = "--dry-run", description = "Print exactly what would be sent (script, SSM request or ssh command line) and send nothing.")
+        boolean dryRun;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS",
+                description = "How long the command may run (SSM executionTimeout; ssh/local kill it). Default: remote.timeout (600).")
+        Long timeoutSeconds;
+
+        Remote remote(boolean json, String targets) {
+            Duration timeout = timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds);
+            return new Remote(config.config(), new Remote.Options(via, instance, targets, dryRun, json, timeout));
+        }
+    }
+
+    /** --all / --targets for commands that may run on several instances. */
+    static class Fleet {
+        @Option(names = "--all", description = "Run on every instance tagged instance.tag through SSM targeting "
+                + "(ssm.max-concurrency, ssm.max-errors); output prefixed with the instance id; exit 1 if any failed.")
+        boolean all;
+
+        @Option(names = "--targets", paramLabel = "tag:KEY=VALUE", description = "Like --all, for the instances with this tag.")
+        String targets;
+
+        static String of(Fleet fleet) {
+            if (fleet == null) {
+                return null;
+            }
+            return fleet.targets != null ? fleet.targets : fleet.all ? "" : null;
+        }
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true, description = {"Show a container's logs (docker logs).",
+            "With --follow keeps printing new lines until Ctrl-C: it asks again every --every seconds for the lines since the "
+                    + "last one it printed, so nothing is shown twice or missed."})
+    static class Logs implements Callable<Integer> {
+        @Mixin Where where;
+        @ArgGroup(exclusive = true) Fleet fleet;
+
+        @Option(names = {"-n", "--lines"}, paramLabel = "LINES", defaultValue = "100", description = "How many of the last lines (default 100; -1: all).")
+        int lines;
+
+        @Option(names = "--since", paramLabel = "DURATION|TIME", description = "Only lines since then: 10m, 2h, 2026-01-31T12:00:00Z.")
+        String since;
+
+        @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until interrupted.")
+        boolean follow;
+
+        @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "2", description = "With --follow: seconds between polls (default 2).")
+        double every;
+
+        @Option(names = {"-t", "--timestamps"}, description = "Show docker's timestamp on each line.")
+        boolean timestamps;
+
+        @Option(names = "--service", paramLabel = "NAME", description = "Container (default: app.container, drawing-agent).")
+        String service;
+
+        @Override
+        public Integer call() {
+            Remote remote = where.remote(false, Fleet.of(fleet));
+            if (follow) {
+                return remote.follow(service, lines, since, timestamps, Duration.ofMillis((long) (every * 1000)), () -> true);
+            }
+            return remote.logs(service, lines, since, timestamps);
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Containers with state and image tag, disk use of / and the data volume, and the answers of /api/version and /ssr-health.")
+    static class Status implements Callable<Integer> {
+        @Mixin Where where;
+        @ArgGroup(exclusive = true) Fleet fleet;
+        @Option(names = "--json", description = "Print JSON.") boolean json;
+
+        @Override
+        public Integer call() {
+            return where.remote(json, Fleet.of(fleet)).status();
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true, description = "Restart a compose service (docker compose restart) in app.dir.")
+    static class Restart implements Callable<Integer> {
+        @Mixin Where where;
+        @ArgGroup(exclusive = true) Fleet fleet;
+        @Parameters(arity = "0..1", paramLabel = "SERVICE", description = "Service (default: app.container, drawing-agent).") String service;
+
+        @Override
+        public Integer call() {
+            return where.remote(false, Fleet.of(fleet)).restart(service);
+        }
+    }
+
+    @Command(name = "version", mixinStandardHelpOptions = true, description = "The running IMAGE_TAG (from app.dir/.env).")
+    static class Version implements Callable<Integer> {
+        @Mixin Where where;
+        @ArgGroup(exclusive = true) Fleet fleet;
+        @Option(names = "--json", description = "Print JSON.") boolean json;
+
+        @Override
+        public Integer call() {
+            return where.remote(json, Fleet.of(fleet)).version();
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Run the database migrations in the app container (app.migrate: uv run alembic upgrade head).")
+    static class Migrate implements Callable<Integer> {
+        @Mixin Where where;
+
+        @Override
+        public Integer call() {
+            return where.remote(false, null).migrate();
+        }
+    }
+
+    @Command(name = "create-invite", mixinStandardHelpOptions = true, description = "Create an invite code (app.cli.create-invite in the app container) and print it.")
+    static class CreateInvite implements Callable<Integer> {
+        @Mixin Where where;
+        @Option(names = "--json", description = "Print JSON: {\"code\": ...}.") boolean json;
+
+        @Override
+        public Integer call() {
+            return where.remote(json, null).createInvite();
+        }
+    }
+
+    @Command(name = "create-user", mixinStandardHelpOptions = true, description = {"Create a user (app.cli.create-user in the app container).",
+            "The password comes from PASSWORD, --password-stdin, a no-echo prompt on a terminal, or is generated and shown once. "
+                    + "It never appears in SSM command parameters or history, process arguments or logs: over SSM it travels in a "
+                    + "short-lived SecureString parameter under /monet/tmp/ that the instance reads and deletes; over ssh and local on stdin."})
+    static class CreateUser implements Callable<Integer> {
+        @Mixin Where where;
+        @Parameters(index = "0", paramLabel = "EMAIL", description = "The user's email address.") String email;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "PASSWORD", description = "The password (visible in shell history: prefer --password-stdin).") String password;
+        @Option(names = "--password-stdin", description = "Read the password from the first line of stdin.") boolean passwordStdin;
+        @Option(names = "--json", description = "Print JSON (with the password, if generated).") boolean json;
+
+        @Override
+        public Integer call() {
+            Remote remote = where.remote(json, null);
+            monet.remote.ServerScripts.email(email);
+            Passwords.Password secret = where.dryRun && password == null && !passwordStdin ? Passwords.generate()
+                    : Passwords.resolve(password, passwordStdin, System.in, Console.get().interactive());
+            return remote.createUser(email, secret);
+        }
+    }
+
+    @Command(name = "exec", mixinStandardHelpOptions = true, description = {"Run a command line in the app container (docker exec ... sh -c).",
+            "The words are joined with spaces and run by the container's sh, exactly as given: exec 'echo \"$HOME\"; id'."})
+    static class Exec implements Callable<Integer> {
+        @Mixin Where where;
+        @ArgGroup(exclusive = true) Fleet fleet;
+        @Option(names = "--json", description = "Print JSON: target, exit_code, stdout, stderr.") boolean json;
+        @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command line.") List<String> command = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return where.remote(json, Fleet.of(fleet)).exec(command);
+        }
+    }
+
+    @Command(name = "shell", mixinStandardHelpOptions = true, description = {"Run a command line on the host (sh -c).",
+            "The words are joined with spaces and run by the host's sh, exactly as given."})
+    static class Shell implements Callable<Integer> {
+        @Mixin Where where;
+        @ArgGroup(exclusive = true) Fleet fleet;
+        @Option(names = "--json", description = "Print JSON: target, exit_code, stdout, stderr.") boolean json;
+        @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command line.") List<String> command = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return where.remote(json, Fleet.of(fleet)).shell(command);
+        }
+    }
+
+    @Command(name = "db", mixinStandardHelpOptions = true, description = {"Query the SQLite database on the host (sqlite3 on data.dir/db.name).",
+            "Read-only unless --write. Without SQL, list the tables."})
+    static class Db implements Callable<Integer> {
+        @Mixin Where where;
+        @ArgGroup(exclusive = true) Fleet fleet;
+        @Option(names = "--write", description = "Open the database for writing.") boolean write;
+        @Option(names = "--json", description = "Rows as JSON (sqlite3 -json).") boolean json;
+        @Parameters(arity = "0..1", paramLabel = "SQL", description = "The statement(s) to run.") String sql;
+
+        @Override
+        public Integer call() {
+            return where.remote(json, Fleet.of(fleet)).db(sql, write);
+        }
+    }
+
+    @Command(name = "ssh", mixinStandardHelpOptions = true, description = {"Open an interactive SSH session to the instance's public address "
+            + "(or ssh.host) as ssh.user with ssh.key, like: ssh -i ~/.ssh/drawing-agent.pem ec2-user@IP."})
+    static class Ssh implements Callable<Integer> {
+        @Mixin Where where;
+
+        @Override
+        public Integer call() {
+            return where.remote(false, null).ssh();
+        }
     }
 }
