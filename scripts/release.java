@@ -268,14 +268,14 @@ class release implements Callable<Integer> {
             Console console = Console.get();
             Cut cut = new Cut(Path.of("").toAbsolutePath(), config.config().get("release.branch"), remote, console);
             Cut.Plan plan = cut.preflight(version, bump);
-            console.info("release " + plan.version().tag() + (plan.previous().map(p -> " (previous: " + p.tag() + ")").orElse("")));
+            console.info("release v" + plan.version() + (plan.previous().map(p -> " (previous: v" + p + ")").orElse("")));
             if (dryRun) {
                 console.info("dry run: every check passed; the cut would:");
                 plan.steps().forEach(step -> console.out("  " + step));
                 return 0;
             }
             cut.execute(plan);
-            console.success("released " + plan.version().tag() + ": pushed " + plan.version().tag()
+            console.success("released v" + plan.version() + ": pushed v" + plan.version()
                     + "; the release workflow takes it from here");
             return 0;
         }

@@ -7,6 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import monet.MonetException;
+import monet.changelog.Bump;
+import monet.changelog.Changelog;
+import monet.changelog.Problem;
+import monet.changelog.Release;
+import monet.changelog.Version;
 import monet.console.Console;
 import monet.process.CmdException;
 
@@ -37,7 +42,7 @@ public final class Cut {
      * @param head     the commit the branch is on now
      * @param steps    the commands, in order, for {@code --dry-run}
      */
-    public record Plan(SemVer version, Optional<SemVer> previous, String head, List<String> steps) {}
+    public record Plan(Version version, Optional<Version> previous, String head, List<String> steps) {}
 
     /**
      * Checks that a cut can go ahead: on the branch, clean tree, up to date with the remote
@@ -78,26 +83,25 @@ public final class Cut {
         if (!Files.isRegularFile(file)) {
             throw refuse("no CHANGELOG.md in " + git.dir());
         }
-        ReleaseChangelog changelog = ReleaseChangelog.open(file);
-        List<String> problems = changelog.problems();
+        Changelog changelog = Changelog.read(file);
+        List<String> problems = changelog.lint().stream().filter(Problem::isError).map(p -> p.format("CHANGELOG.md")).toList();
         if (!problems.isEmpty()) {
-            throw refuse("CHANGELOG.md does not pass lint:\n" + String.join("\n", problems.stream()
-                    .map(p -> "CHANGELOG.md:" + p).toList()));
+            throw refuse("CHANGELOG.md does not pass lint:\n" + String.join("\n", problems));
         }
-        if (changelog.unreleasedEmpty()) {
+        if (changelog.unreleased().map(Release::isEmpty).orElse(true)) {
             throw refuse("[Unreleased] in CHANGELOG.md is empty: there is nothing to release"
                     + " (add entries with ./jbang changelog add)");
         }
-        SemVer version = requested != null ? SemVer.parse(requested) : changelog.next(bump);
-        Optional<SemVer> previous = git.latestTag();
+        Version version = requested != null ? Version.parse(requested) : changelog.nextVersion(Bump.parse(bump));
+        Optional<Version> previous = git.latestTag();
         if (previous.isPresent() && version.compareTo(previous.get()) <= 0) {
-            throw refuse("version " + version + " is not greater than the latest tag " + previous.get().tag());
+            throw refuse("version " + version + " is not greater than the latest tag " + "v" + previous.get());
         }
-        if (changelog.latest().isPresent() && version.compareTo(changelog.latest().get()) <= 0) {
-            throw refuse("version " + version + " is not greater than " + changelog.latest().get()
+        if (changelog.highestVersion().isPresent() && version.compareTo(changelog.highestVersion().get()) <= 0) {
+            throw refuse("version " + version + " is not greater than " + changelog.highestVersion().get()
                     + ", the latest in CHANGELOG.md");
         }
-        String tag = version.tag();
+        String tag = "v" + version;
         if (git.ok("rev-parse", "--verify", "--quiet", "refs/tags/" + tag)) {
             throw refuse("tag " + tag + " already exists");
         }
@@ -114,12 +118,12 @@ public final class Cut {
 
     /** Carries out a plan; on failure, restores the repository and throws a message that says so. */
     public void execute(Plan plan) {
-        String tag = plan.version().tag();
+        String tag = "v" + plan.version();
         Path file = git.dir().resolve("CHANGELOG.md");
         boolean tagged = false;
         String stage = "editing CHANGELOG.md";
         try {
-            ReleaseChangelog.open(file).release(plan.version(), LocalDate.now());
+            Changelog.read(file).release(plan.version(), LocalDate.now()).write(file);
             stage = "committing";
             git.run("commit", "--quiet", "-m", "Release " + tag, "--", "CHANGELOG.md");
             stage = "tagging";
@@ -136,7 +140,7 @@ public final class Cut {
 
     private String restore(Plan plan, boolean tagged) {
         List<String> problems = new ArrayList<>();
-        String tag = plan.version().tag();
+        String tag = "v" + plan.version();
         if (tagged || git.ok("rev-parse", "--verify", "--quiet", "refs/tags/" + tag)) {
             if (!git.ok("tag", "-d", tag)) {
                 problems.add("could not delete tag " + tag);

@@ -3,7 +3,9 @@ package monet.release;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import monet.changelog.Version;
 import monet.process.Cmd;
 import monet.process.CmdResult;
 
@@ -48,7 +50,7 @@ public final class Git {
     }
 
     /** The highest SemVer tag {@code vX.Y.Z} in the repository. */
-    public Optional<SemVer> latestTag() {
-        return out("tag", "--list", "v*").lines().map(SemVer::tryParse).flatMap(Optional::stream).max(SemVer::compareTo);
+    public Optional<Version> latestTag() {
+        return out("tag", "--list", "v*").lines().map(Version::tryParse).filter(Objects::nonNull).max(Version::compareTo);
     }
 }

@@ -13,10 +13,16 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import monet.MonetException;
 import monet.aws.Aws;
+import monet.changelog.Bump;
+import monet.changelog.Changelog;
+import monet.changelog.ChangelogException;
+import monet.changelog.Release;
+import monet.changelog.Version;
 import monet.config.Config;
 import monet.console.Console;
 import monet.console.Secrets;
@@ -58,7 +64,7 @@ public final class ReleaseContext {
      * @param source  where it came from, said in output ("tag v1.2.0 at HEAD", ...)
      * @param tagged  false when it is only derived (dry run without a tag)
      */
-    public record ResolvedVersion(SemVer version, String source, boolean tagged) {}
+    public record ResolvedVersion(Version version, String source, boolean tagged) {}
 
     /**
      * Where the host scripts run.
@@ -223,18 +229,18 @@ public final class ReleaseContext {
     private ResolvedVersion resolveVersion() {
         String requested = requestedVersion != null ? requestedVersion : env("MONET_RELEASE_VERSION");
         if (!requested.isBlank()) {
-            return new ResolvedVersion(SemVer.parse(requested), "--version " + requested, true);
+            return new ResolvedVersion(Version.parse(requested), "--version " + requested, true);
         }
-        if (env("GITHUB_REF_TYPE").equals("tag") && SemVer.tryParse(env("GITHUB_REF_NAME")).isPresent()) {
-            return new ResolvedVersion(SemVer.parse(env("GITHUB_REF_NAME")), "tag " + env("GITHUB_REF_NAME") + " (GitHub Actions)", true);
+        if (env("GITHUB_REF_TYPE").equals("tag") && Version.tryParse(env("GITHUB_REF_NAME")) != null) {
+            return new ResolvedVersion(Version.parse(env("GITHUB_REF_NAME")), "tag " + env("GITHUB_REF_NAME") + " (GitHub Actions)", true);
         }
         Git git = new Git(repo);
-        Optional<SemVer> atHead = git.ok("rev-parse", "--git-dir")
-                ? git.out("tag", "--points-at", "HEAD", "--list", "v*").lines().map(SemVer::tryParse)
-                        .flatMap(Optional::stream).max(SemVer::compareTo)
+        Optional<Version> atHead = git.ok("rev-parse", "--git-dir")
+                ? git.out("tag", "--points-at", "HEAD", "--list", "v*").lines().map(Version::tryParse)
+                        .filter(Objects::nonNull).max(Version::compareTo)
                 : Optional.empty();
         if (atHead.isPresent()) {
-            return new ResolvedVersion(atHead.get(), "tag " + atHead.get().tag() + " at HEAD", true);
+            return new ResolvedVersion(atHead.get(), "tag v" + atHead.get() + " at HEAD", true);
         }
         if (!dryRun) {
             throw MonetException.usage("no version to release: HEAD has no vX.Y.Z tag (cut one with 'release cut'),"
@@ -242,16 +248,20 @@ public final class ReleaseContext {
         }
         Path file = repo.resolve("CHANGELOG.md");
         if (Files.isRegularFile(file)) {
-            ReleaseChangelog changelog = ReleaseChangelog.open(file);
-            if (!changelog.unreleasedEmpty()) {
-                return new ResolvedVersion(changelog.next("auto"), "not tagged: derived from CHANGELOG.md's [Unreleased],"
-                        + " as 'release cut --bump auto' would name it", false);
+            Changelog changelog = Changelog.read(file);
+            if (!changelog.unreleased().map(Release::isEmpty).orElse(true)) {
+                try {
+                    return new ResolvedVersion(changelog.nextVersion(Bump.AUTO), "not tagged: derived from CHANGELOG.md's"
+                            + " [Unreleased], as 'release cut --bump auto' would name it", false);
+                } catch (ChangelogException noTypedEntries) {
+                    // fall through to the latest version
+                }
             }
-            if (changelog.latest().isPresent()) {
-                return new ResolvedVersion(changelog.latest().get(), "not tagged: the latest version in CHANGELOG.md", false);
+            if (changelog.highestVersion().isPresent()) {
+                return new ResolvedVersion(changelog.highestVersion().get(), "not tagged: the latest version in CHANGELOG.md", false);
             }
         }
-        return new ResolvedVersion(SemVer.parse("0.0.0-dev"), "not tagged and no version in CHANGELOG.md: a placeholder", false);
+        return new ResolvedVersion(Version.parse("0.0.0-dev"), "not tagged and no version in CHANGELOG.md: a placeholder", false);
     }
 
     /** The commit being released: GITHUB_SHA, else HEAD. */

@@ -8,8 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import monet.MonetException;
+import monet.changelog.Changelog;
+import monet.changelog.Version;
 import monet.pipeline.Backoff;
 import monet.pipeline.Pipeline;
 import monet.pipeline.Step;
@@ -207,7 +210,7 @@ public final class Stages {
         String repository = ctx.config().get("github.repository");
         return Step.named("github-release")
                 .describe(() -> "create or update the GitHub release of " + tag() + " in " + repository + " through " + api
-                        + " (GITHUB_TOKEN): prerelease=" + ctx.version().version().isPreRelease()
+                        + " (GITHUB_TOKEN): prerelease=" + ctx.version().version().isPrerelease()
                         + ", body = the image references and CHANGELOG.md's notes for " + version()
                         + " (or the commits since the previous tag)")
                 .action(step -> {
@@ -216,7 +219,7 @@ public final class Stages {
                         throw new MonetException("GITHUB_TOKEN is not set: the release needs a token with contents: write");
                     }
                     GitHubRelease.Result result = new GitHubRelease(api, repository, token)
-                            .publish(tag(), tag(), releaseBody(), ctx.version().version().isPreRelease());
+                            .publish(tag(), tag(), releaseBody(), ctx.version().version().isPrerelease());
                     step.note(result.action() + " " + result.url());
                     step.output("release-url", result.url());
                 });
@@ -228,7 +231,7 @@ public final class Stages {
     }
 
     private String tag() {
-        return ctx.version().version().tag();
+        return "v" + ctx.version().version();
     }
 
     /** The release notes: image references, then the changelog's section (or the commits since the previous tag). */
@@ -244,17 +247,21 @@ public final class Stages {
     private String notes() {
         Path file = ctx.repo().resolve("CHANGELOG.md");
         Optional<String> fromChangelog = Files.isRegularFile(file)
-                ? ReleaseChangelog.open(file).notes(ctx.version().version()).filter(n -> !n.isBlank()) : Optional.empty();
+                ? notesOf(Changelog.read(file), version()).filter(n -> !n.isBlank()) : Optional.empty();
         if (fromChangelog.isPresent()) {
             return fromChangelog.get();
         }
         Git git = new Git(ctx.repo());
         String end = git.ok("rev-parse", "--verify", "--quiet", "refs/tags/" + tag()) ? tag() : "HEAD";
-        Optional<SemVer> previous = git.out("tag", "--list", "v*").lines().map(SemVer::tryParse).flatMap(Optional::stream)
-                .filter(v -> v.compareTo(ctx.version().version()) < 0).max(SemVer::compareTo);
-        String range = previous.map(p -> p.tag() + ".." + end).orElse(end);
+        Optional<Version> previous = git.out("tag", "--list", "v*").lines().map(Version::tryParse).filter(Objects::nonNull)
+                .filter(v -> v.compareTo(ctx.version().version()) < 0).max(Version::compareTo);
+        String range = previous.map(p -> "v" + p + ".." + end).orElse(end);
         String log = git.out("log", "--no-merges", "--format=- %s (%h)", range);
         return log.isEmpty() ? "(no changes recorded)" : log;
+    }
+
+    private static Optional<String> notesOf(Changelog changelog, String version) {
+        return changelog.find(version).map(release -> changelog.notes(version).strip());
     }
 
     private Step deploy() {
@@ -314,7 +321,7 @@ public final class Stages {
 
     /** {@code release rollback [VERSION]}: a pipeline of one step that rolls back and verifies. */
     public Pipeline rollbackPipeline(String versionOrEmpty) {
-        String target = versionOrEmpty.isEmpty() ? "" : SemVer.parse(versionOrEmpty).toString();
+        String target = versionOrEmpty.isEmpty() ? "" : Version.parse(versionOrEmpty).toString();
         return Pipeline.named("release rollback").dryRun(ctx.dryRun())
                 .step(Step.named("rollback")
                         .describe(() -> host.describe("roll back to " + (target.isEmpty() ? "the previous version" : target),

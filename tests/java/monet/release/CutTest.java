@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import monet.MonetException;
+import monet.changelog.Version;
 import monet.console.Console;
 import monet.process.Cmd;
 import monet.process.CmdResult;
@@ -84,7 +85,7 @@ class CutTest {
     void cutsCommitsTagsAndPushesAtomically() throws Exception {
         Cut cut = cut();
         Cut.Plan plan = cut.preflight("1.1.0", null);
-        assertThat(plan.previous()).contains(SemVer.parse("1.0.0"));
+        assertThat(plan.previous()).contains(Version.parse("1.0.0"));
         cut.execute(plan);
 
         String changelog = Files.readString(work.resolve("CHANGELOG.md"));
