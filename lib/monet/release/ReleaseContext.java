@@ -27,8 +27,8 @@ import monet.config.Config;
 import monet.console.Console;
 import monet.console.Secrets;
 import monet.process.Cmd;
-import monet.remote.LocalShell;
 import monet.remote.RemoteShell;
+import monet.remote.Transports;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -78,22 +78,13 @@ public final class ReleaseContext {
          * (this machine, e.g. on the instance itself). Nothing is contacted until a script runs.
          */
         public static HostTarget of(Config config, String via, String instance) {
+            if (Transports.via(via) == Transports.Via.LOCAL) {
+                return new HostTarget("this machine (--via local)", memo(() -> Transports.open(config, via, instance)));
+            }
             String where = instance != null && !instance.isBlank() ? instance
                     : !config.get("instance.id").isEmpty() ? config.get("instance.id")
                     : "the running instance tagged " + config.get("instance.tag");
-            switch (via) {
-                case "local":
-                    return new HostTarget("this machine (--via local)", memo(() -> new LocalShell(null)));
-                case "ssm":
-                case "ssh":
-                    return new HostTarget(where + " (via " + via + ")", memo(() -> {
-                        // SEAM: becomes monet.remote.Transports.open(config, via, instance) when issue 4 is merged.
-                        throw new MonetException("--via " + via + " needs the remote transports (issue 4), which are not"
-                                + " merged yet; use --via local on the instance");
-                    }));
-                default:
-                    throw MonetException.usage("--via must be ssm, ssh or local, not '" + via + "'");
-            }
+            return new HostTarget(where + " (via " + via + ")", memo(() -> Transports.open(config, via, instance)));
         }
     }
 
