@@ -30,12 +30,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "release", mixinStandardHelpOptions = true,
         description = {"Cut, build, publish, deploy, verify and roll back releases of Code Monet.",
                 "",
-                "A release: 'release cut 1.4.0' (or --bump) tags main; the workflow on the tag then runs one stage per step:",
-                "  e2e, build-web, sync-web, images, migrate, github-release, deploy, verify, cleanup",
-                "('release pipeline' runs them all; e2e, build-web and images side by side). The version comes from",
-                "--version, MONET_RELEASE_VERSION, the tag GitHub Actions builds, or a vX.Y.Z tag at HEAD; a --dry-run",
-                "without one derives it from CHANGELOG.md and says so. A --dry-run prints every step and exactly what",
-                "it would run, and needs no credentials, no AWS and no network."},
+                "A release: 'release cut 1.4.0' (or --bump) tags main; the workflow on the tag then runs one stage"
+                        + " per step: e2e, build-web, sync-web, images, migrate, github-release, deploy, verify, cleanup"
+                        + " ('release pipeline' runs them all; e2e, build-web and images side by side).",
+                "",
+                "The version comes from --version, MONET_RELEASE_VERSION, the tag GitHub Actions builds, or a vX.Y.Z"
+                        + " tag at HEAD; a --dry-run without one derives it from CHANGELOG.md and says so. A --dry-run"
+                        + " prints every step and exactly what it would run, and needs no credentials, no AWS and no network."},
         subcommands = {release.CutCommand.class, release.E2e.class, release.BuildWeb.class, release.SyncWeb.class,
                 release.Images.class, release.Migrate.class, release.GithubRelease.class, release.Deploy.class,
                 release.Verify.class, release.Cleanup.class, release.PipelineCommand.class, release.Rollback.class,
@@ -119,8 +120,9 @@ class release implements Callable<Integer> {
         }
     }
 
-    @Command(name = "e2e", description = {"Run the E2E SDK tests (e2e.command) with their secret (e2e.secret, default"
-            + " ANTHROPIC_API_KEY).", "Without the secret the stage is skipped with a warning, unless --require-e2e."})
+    @Command(name = "e2e", description = {"Run the E2E SDK tests with their secret.",
+            "Runs e2e.command from the repository root with the variable e2e.secret names (ANTHROPIC_API_KEY);"
+                    + " without it the stage is skipped with a warning, unless --require-e2e."})
     static class E2e extends StageCommand {
         @Option(names = "--require-e2e", description = "Fail instead of skipping when the secret is absent.")
         boolean require;
@@ -135,56 +137,64 @@ class release implements Callable<Integer> {
         }
     }
 
-    @Command(name = "build-web", description = "npm ci, the build (web.build) in web.dir, and version.txt in the dist folder.")
+    @Command(name = "build-web", description = {"Build the web frontend and stamp its version.",
+            "npm ci and web.build in web.dir, then version.txt with the version in web.dist."})
     static class BuildWeb extends StageCommand {
         String stage() {
             return "build-web";
         }
     }
 
-    @Command(name = "sync-web", description = {"Sync the built frontend to s3://deploy.bucket/web/ with delete: only changed",
-            "files are uploaded (size and MD5/ETag), with content types and a year's cache for hashed assets."})
+    @Command(name = "sync-web", description = {"Sync the built frontend to the deploy bucket's web/ prefix.",
+            "With delete; only new and changed files are uploaded (size and MD5 against the ETag), with content"
+                    + " types, a year's immutable cache for content-hashed assets and no-cache for the rest."})
     static class SyncWeb extends StageCommand {
         String stage() {
             return "sync-web";
         }
     }
 
-    @Command(name = "images", description = {"Build the backend and SSR images in parallel (tags VERSION and latest; build",
-            "args VERSION, COMMIT, BUILD_TIME), log in to ECR through the SDK, push both."})
+    @Command(name = "images", description = {"Build and push the backend and SSR images.",
+            "Both builds at once (tags VERSION and latest; build args VERSION, COMMIT, BUILD_TIME), ECR login"
+                    + " through the SDK (password on stdin), then the pushes."})
     static class Images extends StageCommand {
         String stage() {
             return "images";
         }
     }
 
-    @Command(name = "migrate", description = {"On the instance: pull the new API image and run migrate.command in a one-off",
-            "container; the app's secrets are read there from Parameter Store (app.parameters)."})
+    @Command(name = "migrate", description = {"Run the database migrations on the instance.",
+            "Pulls the new API image and runs migrate.command in a one-off container; the app's secrets are read"
+                    + " there from Parameter Store (app.parameters) and passed by name only."})
     static class Migrate extends StageCommand {
         String stage() {
             return "migrate";
         }
     }
 
-    @Command(name = "github-release", description = {"Create (or update, when rerun) the GitHub release of the tag through",
-            "GITHUB_API_URL with GITHUB_TOKEN: image references and the version's changelog notes."})
+    @Command(name = "github-release", description = {"Create or update the GitHub release of the tag.",
+            "Through GITHUB_API_URL with GITHUB_TOKEN: the image references and the version's changelog notes"
+                    + " (or the commits since the previous tag); a prerelease when the version has a '-'. Rerunning"
+                    + " updates it."})
     static class GithubRelease extends StageCommand {
         String stage() {
             return "github-release";
         }
     }
 
-    @Command(name = "deploy", description = {"On the instance: take the deploy lock, sync config and web from S3, set",
-            "IMAGE_TAG and ECR_REGISTRY in .env, log in to ECR, pull, compose up -d, record the previous tag,",
-            "append an audit line, release the lock."})
+    @Command(name = "deploy", description = {"Deploy the version on the instance.",
+            "Takes the deploy lock, syncs config and web from the deploy bucket, sets IMAGE_TAG and ECR_REGISTRY"
+                    + " in .env, logs in to ECR, pulls, compose up -d, records the previous tag, appends an audit"
+                    + " line and releases the lock."})
     static class Deploy extends StageCommand {
         String stage() {
             return "deploy";
         }
     }
 
-    @Command(name = "verify", description = {"Poll /api/version for the version and /ssr-health for healthy with backoff",
-            "(verify.timeout seconds); on failure print both answers and roll back, unless --no-rollback."})
+    @Command(name = "verify", description = {"Check the site serves the version; roll back if not.",
+            "Polls /api/version for the version and /ssr-health for healthy with backoff for verify.timeout"
+                    + " seconds; on failure prints both answers and rolls back, unless --no-rollback."})
     static class Verify extends StageCommand {
         @Option(names = "--no-rollback", description = "On failure, leave the new version deployed.")
         boolean noRollbackFlag;
@@ -199,7 +209,8 @@ class release implements Callable<Integer> {
         }
     }
 
-    @Command(name = "cleanup", description = "On the instance: prune images other than the current and previous, in the background.")
+    @Command(name = "cleanup", description = {"Prune old images on the instance, in the background.",
+            "Removes the registry's images other than the current, previous and latest tags, then dangling ones."})
     static class Cleanup extends StageCommand {
         String stage() {
             return "cleanup";
@@ -207,8 +218,9 @@ class release implements Callable<Integer> {
     }
 
     @Command(name = "pipeline", mixinStandardHelpOptions = false,
-            description = {"Run the stages as one pipeline: e2e, build-web and images in parallel, then sync-web,",
-                    "migrate, github-release, deploy, verify (rolls back on failure) and cleanup."})
+            description = {"Run the stages as one pipeline.",
+                    "e2e, build-web and images in parallel, then sync-web, migrate, github-release, deploy, verify"
+                            + " (rolls back on failure) and cleanup."})
     static class PipelineCommand implements Callable<Integer> {
         @Mixin
         Common common;
@@ -234,11 +246,12 @@ class release implements Callable<Integer> {
         }
     }
 
-    @Command(name = "cut", description = {"Cut a release: check, then move [Unreleased] in CHANGELOG.md to the version,",
-            "commit 'Release vX', tag vX (annotated) and push both with 'git push --atomic'. Refuses unless on",
-            "release.branch (main), clean, up to date with the remote (fetched), [Unreleased] not empty, the",
-            "changelog lints, and the version is SemVer, above the last tag and free. If anything fails after the",
-            "first change, the repository is put back exactly as it was."})
+    @Command(name = "cut", description = {"Cut a release: changelog, commit, tag, atomic push.",
+            "Checks first: on release.branch (main), a clean tree, up to date with the remote (fetched), [Unreleased]"
+                    + " not empty, the changelog lints, the version SemVer, above the last tag and free. Then moves"
+                    + " [Unreleased] in CHANGELOG.md to the version, commits 'Release vX', tags vX (annotated) and runs"
+                    + " 'git push --atomic REMOTE BRANCH vX'. If anything fails after the first change, the repository"
+                    + " is put back exactly as it was."})
     static class CutCommand implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "VERSION", description = "The version (X.Y.Z); or use --bump.")
         String version;
@@ -281,8 +294,8 @@ class release implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rollback", description = {"Go back to the previous version (.previous-tag on the host) or VERSION,",
-            "restart, and verify it."})
+    @Command(name = "rollback", description = {"Go back to the previous version, or VERSION, and verify it.",
+            "The previous version is the one .previous-tag on the host records (the tag before the last deploy)."})
     static class Rollback implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "VERSION", description = "The version to go back to (default: the previous one).")
         String version;
@@ -301,8 +314,9 @@ class release implements Callable<Integer> {
         }
     }
 
-    @Command(name = "status", description = "What runs where: the image tag, the previous tag, the lock holder, the last"
-            + " audit lines, the containers, and what the site answers.")
+    @Command(name = "status", description = {"What runs where.",
+            "The image tag, the previous tag, the lock holder, the last audit lines, the containers, and what the"
+                    + " site answers."})
     static class Status implements Callable<Integer> {
         @Mixin
         Target target;
@@ -323,7 +337,8 @@ class release implements Callable<Integer> {
         }
     }
 
-    @Command(name = "lock", description = "Take the deploy lock and keep it (deploys refuse until 'unlock'); shows holder and time.")
+    @Command(name = "lock", description = {"Take the deploy lock and keep it.",
+            "Deploys, migrations and rollbacks refuse until 'unlock'; shows the holder and the time."})
     static class Lock implements Callable<Integer> {
         @Option(names = "--reason", defaultValue = "maintenance", description = "Why (shown to whoever finds it held).")
         String reason;
@@ -343,8 +358,9 @@ class release implements Callable<Integer> {
         }
     }
 
-    @Command(name = "unlock", description = {"Release the deploy lock you hold; --force breaks anyone's (a stale lock",
-            "left by a killed deploy). Both are recorded in the audit log."})
+    @Command(name = "unlock", description = {"Release the deploy lock.",
+            "Only the holder's own lock, unless --force, which breaks anyone's (a stale lock left by a killed"
+                    + " deploy). Both are recorded in the audit log."})
     static class Unlock implements Callable<Integer> {
         @Option(names = "--force", description = "Break the lock whoever holds it.")
         boolean force;
