@@ -257,11 +257,12 @@ class release implements Callable<Integer> {
         String version;
 
         @Option(names = "--bump", paramLabel = "major|minor|patch|auto",
-                description = "Derive the version from the latest one; auto: Removed/Changed -> major (minor below 1.0.0),"
-                        + " Added/Deprecated -> minor, else patch.")
+                description = "Derive the version from the latest one. auto reads [Unreleased]: Removed or Changed -> major,"
+                        + " Added or Deprecated -> minor, only Fixed or Security -> patch; below 1.0.0 one step less"
+                        + " (major -> minor, minor -> patch); a first release is 0.1.0.")
         String bump;
 
-        @Option(names = "--remote", defaultValue = "origin", description = "The remote to push to (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--remote", defaultValue = "origin", paramLabel = "REMOTE", description = "The remote to push to (default: ${DEFAULT-VALUE}).")
         String remote;
 
         @Option(names = "--dry-run", description = "Run the checks and print the plan; change nothing.")
