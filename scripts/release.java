@@ -164,7 +164,7 @@ class release implements Callable<Integer> {
     }
 
     @Command(name = "migrate", description = {"Run the database migrations on the instance.",
-            "Pulls the new API image and runs migrate.command in a one-off container; the app's secrets are read"
+            "Pulls the new API image and runs app.migrate in a one-off container; the app's secrets are read"
                     + " there from Parameter Store (app.parameters) and passed by name only."})
     static class Migrate extends StageCommand {
         String stage() {

@@ -73,7 +73,6 @@ public final class Config {
             key("image.ssr.dockerfile", "web/Dockerfile", "Dockerfile of the SSR image (ecr.repositories' second)"),
             key("image.ssr.context", ".", "build context of the SSR image"),
             key("ecr.registry", "", "ECR registry host (default: from an ECR authorization token, ACCOUNT.dkr.ecr.REGION.amazonaws.com)"),
-            key("migrate.command", "uv run alembic upgrade head", "the migrations, run in a one-off app container"),
             key("app.parameters", "/monet/app/", "SSM Parameter Store path of the app's secrets (read on the instance)"),
             key("verify.timeout", "300", "seconds verify waits for the new version before it rolls back"));
 

@@ -14,7 +14,8 @@ import monet.process.Shell;
  *
  * <p>Host layout, under {@code app.dir}:
  * <ul>
- *   <li>{@value #COMPOSE}, {@code nginx.conf}: from the deploy bucket's {@code config/} prefix;</li>
+ *   <li>the compose file ({@code app.compose.file}, {@code docker-compose.prod.yml}) and {@code nginx.conf}:
+ *       from the deploy bucket's {@code config/} prefix;</li>
  *   <li>{@code .env}: {@code IMAGE_TAG} and {@code ECR_REGISTRY} (other lines are kept);</li>
  *   <li>{@code web/}: the frontend, from the deploy bucket's {@code web/} prefix;</li>
  *   <li>{@value #LOCK}: the deploy lock, one line {@code holder=... since=... action=...};</li>
@@ -23,8 +24,6 @@ import monet.process.Shell;
  * </ul>
  */
 public final class HostScripts {
-    /** The compose file in the app directory. */
-    public static final String COMPOSE = "docker-compose.prod.yml";
     /** The deploy lock file in the app directory. */
     public static final String LOCK = ".deploy.lock";
     /** The previous image tag in the app directory. */
@@ -39,16 +38,17 @@ public final class HostScripts {
      * Where and as whom the scripts act.
      *
      * @param appDir         the app directory on the host
+     * @param composeFile    the compose file in it
      * @param region         AWS region for the instance's aws CLI calls
      * @param bucket         the deploy bucket ("" when unset: deploy refuses)
      * @param services       the compose services to pull and start
      * @param appService     the API's compose service (migrations run in it)
      * @param parameterPath  Parameter Store path of the app's secrets
-     * @param migrateCommand the migration command line, in the app container
+     * @param migrateCommand the migration command line, in the app container ({@code app.migrate})
      * @param who            who acts, for the lock and the audit log
      * @param commit         the commit being released, for the audit log
      */
-    public record Settings(String appDir, String region, String bucket, List<String> services, String appService,
+    public record Settings(String appDir, String composeFile, String region, String bucket, List<String> services, String appService,
                            String parameterPath, String migrateCommand, String who, String commit) {}
 
     private final Settings s;
@@ -136,7 +136,7 @@ public final class HostScripts {
                 + "echo '--- audit (last " + auditLines + ")'\n"
                 + "tail -n " + auditLines + " " + AUDIT + " 2>/dev/null || echo '(no audit log yet)'\n"
                 + "echo '--- containers'\n"
-                + "docker compose -f " + COMPOSE + " ps 2>&1 || true\n";
+                + "docker compose -f " + q(s.composeFile()) + " ps 2>&1 || true\n";
     }
 
     /** Lock: take the deploy lock and keep it, with a reason. */
@@ -188,7 +188,7 @@ public final class HostScripts {
                 .append("  fi\n")
                 .append("  [ \"${2:-}\" = keep ] || trap 'rm -f \"$app/").append(LOCK).append("\"' EXIT\n")
                 .append("}\n")
-                .append("compose() { docker compose -f ").append(COMPOSE).append(" \"$@\"; }\n")
+                .append("compose() { docker compose -f ").append(q(s.composeFile())).append(" \"$@\"; }\n")
                 .append("current_tag() { sed -n 's/^IMAGE_TAG=//p' .env 2>/dev/null | tail -n 1; }\n")
                 .append("ecr_login() {\n")
                 .append("  password=$(aws ecr get-login-password --region ").append(q(s.region())).append(")\n")

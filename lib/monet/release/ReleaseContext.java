@@ -309,8 +309,8 @@ public final class ReleaseContext {
     public HostScripts scripts() {
         List<String> services = List.of("nginx", config.get("app.container"), config.get("ssr.container"));
         String bucket = dryRun && config.get("deploy.bucket").isEmpty() ? "DEPLOY_BUCKET" : config.get("deploy.bucket");
-        return new HostScripts(new HostScripts.Settings(config.get("app.dir"), region(), bucket,
-                services, config.get("app.container"), config.get("app.parameters"), config.get("migrate.command"),
+        return new HostScripts(new HostScripts.Settings(config.get("app.dir"), config.get("app.compose.file"), region(), bucket,
+                services, config.get("app.container"), config.get("app.parameters"), config.get("app.migrate"),
                 who(), commit()));
     }
 

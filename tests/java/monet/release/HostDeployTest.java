@@ -64,7 +64,7 @@ class HostDeployTest {
         assertThat(env()).isEqualTo("# production settings\nSES_SENDER_EMAIL=noreply@example.com\nIMAGE_TAG=1.1.0\n"
                 + "ECR_REGISTRY=" + Sandbox.REGISTRY + "\nLOG_LEVEL=info\n");
         assertThat(box.read(box.app.resolve(HostScripts.PREVIOUS))).isEqualTo("1.0.0\n");
-        assertThat(box.read(box.app.resolve(HostScripts.COMPOSE))).isEqualTo("services: {nginx: {}}\n");
+        assertThat(box.read(box.app.resolve(Sandbox.COMPOSE))).isEqualTo("services: {nginx: {}}\n");
         assertThat(box.read(box.app.resolve("nginx.conf"))).isEqualTo("events {}\n");
         assertThat(box.read(box.app.resolve("web/index.html"))).isEqualTo("<html>1.1.0</html>");
         assertThat(box.app.resolve("web/stale.js")).doesNotExist();

@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  */
 final class Sandbox implements AutoCloseable {
     static final String ACCOUNT = "123456789012";
+    static final String COMPOSE = "docker-compose.prod.yml";
     static final String REGISTRY = ACCOUNT + ".dkr.ecr.us-east-1.amazonaws.com";
     static final String ECR_PASSWORD = ACCOUNT + "-auth-token";
     static final String TOKEN = "ghp_testtoken" + UUID.randomUUID().toString().substring(0, 8);
@@ -120,14 +121,14 @@ final class Sandbox implements AutoCloseable {
     private void makeHost() throws IOException {
         write(app.resolve(".env"), "# production settings\nSES_SENDER_EMAIL=noreply@example.com\nIMAGE_TAG=1.0.0\n"
                 + "ECR_REGISTRY=" + REGISTRY + "\nLOG_LEVEL=info\n");
-        write(app.resolve(HostScripts.COMPOSE), "services: {}\n");
+        write(app.resolve(Sandbox.COMPOSE), "services: {}\n");
         Files.createDirectories(dockerState);
         write(dockerState.resolve("running"), "1.0.0\n");
     }
 
     private void makeCloud() {
         s3.createBucket(b -> b.bucket(bucket));
-        s3.putObject(p -> p.bucket(bucket).key("config/" + HostScripts.COMPOSE), RequestBody.fromString("services: {nginx: {}}\n"));
+        s3.putObject(p -> p.bucket(bucket).key("config/" + Sandbox.COMPOSE), RequestBody.fromString("services: {nginx: {}}\n"));
         s3.putObject(p -> p.bucket(bucket).key("config/nginx.conf"), RequestBody.fromString("events {}\n"));
         try (SsmClient ssm = client(SsmClient.builder())) {
             ssm.putParameter(p -> p.name(parameters + "DATABASE_URL").type(ParameterType.SECURE_STRING).value(databaseUrl));

@@ -45,7 +45,7 @@ class SsmDeployTest {
         Files.writeString(host.dir().resolve("release-docker/running"), HostSandbox.IMAGE_TAG + "\n");
         site = new FakeSite(host.dir().resolve("release-docker"));
         monet.process.Cmd setupCmd = monet.process.Cmd.shell("unset AWS_PROFILE; aws s3 mb s3://" + bucket
-                + " && printf 'services: {}\\n' | aws s3 cp - s3://" + bucket + "/config/" + HostScripts.COMPOSE
+                + " && printf 'services: {}\\n' | aws s3 cp - s3://" + bucket + "/config/" + Sandbox.COMPOSE
                 + " && aws ssm put-parameter --type SecureString --name " + parameters + "DATABASE_URL --value \"$SECRET\" >/dev/null")
                 .env("SECRET", secret).nothrow();
         Moto.get().env().forEach(setupCmd::env);
