@@ -1,6 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
 //JAVAC_OPTIONS -encoding UTF-8
+// A short-lived CLI: the C1 compiler alone starts faster and spends less CPU (measured in bench/).
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Read, check and edit Keep a Changelog files: lint, add, release, notes, show.
 //SOURCES ../lib/monet/Monet.java
 package monet.scripts;

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVAC_OPTIONS -encoding UTF-8
 //DESCRIPTION Manage the production server over SSM (or SSH, or locally): logs, status, restart, migrate, users, exec, shell, db, ssh.
 //SOURCES ../lib/monet/Monet.java
 // Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
@@ -15,7 +16,6 @@ import java.util.concurrent.Callable;
 import monet.cli.Cli;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
-import monet.console.Console;
 import monet.remote.Passwords;
 import monet.remote.Remote;
 import picocli.CommandLine;
@@ -135,7 +135,7 @@ class remote implements Callable<Integer> {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Containers with state and image tag, disk use of / and the data volume, and the answers of /api/version and /ssr-health.")
+            description = {"Containers with state and image tag, disk use of / and the data volume, and the answers of /api/version and /ssr-health.", "Exits 1 when a container is not running or an endpoint does not answer 2xx."})
     static class Status implements Callable<Integer> {
         @Mixin Where where;
         @ArgGroup(exclusive = true) Fleet fleet;
@@ -208,7 +208,7 @@ class remote implements Callable<Integer> {
             Remote remote = where.remote(json, null);
             monet.remote.ServerScripts.email(email);
             Passwords.Password secret = where.dryRun && password == null && !passwordStdin ? Passwords.generate()
-                    : Passwords.resolve(password, passwordStdin, System.in, Console.get().interactive());
+                    : Passwords.resolve(password, passwordStdin, System.in, System.console() != null);
             return remote.createUser(email, secret);
         }
     }

@@ -1,5 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVAC_OPTIONS -encoding UTF-8
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Check that production email works through SES: status, dns, send.
 //SOURCES ../lib/monet/Monet.java
 package monet.scripts;

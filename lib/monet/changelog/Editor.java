@@ -157,14 +157,18 @@ final class Editor {
         return null;
     }
 
-    /** The entry's lines: the bullet on the first, two spaces before each further non-blank line. */
+    /** The entry's lines: the file's bullet on the first (replacing one typed there), two spaces before each further line. */
     private List<String> entryLines(String text) {
         List<String> out = new ArrayList<>();
         for (String line : text.strip().split("\r?\n")) {
             if (line.isBlank()) {
                 continue;
             }
-            out.add(out.isEmpty() ? bullet() + " " + line.strip() : "  " + line.stripTrailing());
+            String first = line.strip();
+            if (out.isEmpty() && first.length() > 2 && "-*+".indexOf(first.charAt(0)) >= 0 && first.charAt(1) == ' ') {
+                first = first.substring(2).strip();
+            }
+            out.add(out.isEmpty() ? bullet() + " " + first : "  " + line.stripTrailing());
         }
         if (out.isEmpty()) {
             throw ChangelogException.usage("the entry text is empty");

@@ -1,9 +1,10 @@
 package monet.changelog;
 
 /**
- * One pass over the bytes: splits lines, tracks code fences, indented code and HTML comments (whose
- * {@code ##} lines are not headings), and builds releases, sections, entries and link definitions.
- * Only heading and link-definition lines are decoded to strings.
+ * One pass over the lines, on the bytes: tracks code fences, indented code and HTML comments (whose
+ * {@code ##} lines are not headings) and records where releases, sections, entries and link
+ * definitions are. Nothing is decoded to a string here: headings and link definitions are read on
+ * first use, so {@code notes} on a large file reads only the headings it passes.
  */
 final class Parser {
     static final byte BLANK = 0, TEXT = 1, TITLE = 2, RELEASE = 3, SECTION = 4, HEADING = 5, BULLET = 6,

@@ -60,8 +60,10 @@ public final class Console {
         if (console == null) {
             synchronized (Console.class) {
                 if (current == null) {
+                    // UTF-8 whatever the locale: a C locale would turn every non-ASCII character into '?'.
                     current = create(detectMode(System.getenv(), System.console() != null),
-                            System.out, System.err, System.getenv());
+                            new PrintStream(System.out, true, StandardCharsets.UTF_8),
+                            new PrintStream(System.err, true, StandardCharsets.UTF_8), System.getenv());
                 }
                 console = current;
             }

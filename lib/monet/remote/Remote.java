@@ -98,8 +98,12 @@ public final class Remote {
         }
         LogCursor cursor = new LogCursor(timestamps, Console.get()::out);
         RemoteCommand next = first;
+        RemoteShell polling = shell();
         while (true) {
-            RemoteResult result = shell().run(next);
+            RemoteResult result = polling.run(next);
+            if (polling instanceof SsmShell ssm) {
+                polling = ssm.withoutProgress();
+            }
             if (!result.ok()) {
                 result.stderr().lines().forEach(Console.get()::info);
                 return result.exitCode();
@@ -119,11 +123,19 @@ public final class Remote {
         return stream(command("restart " + name, scripts.restart(name)));
     }
 
+    /** Exit 0 when every container runs and both health endpoints answer 2xx, else 1 (the report is printed either way). */
     public int status() {
-        return data(command("status", scripts.status()), out -> {
-            StatusReport report = new StatusReport(out);
+        boolean[] healthy = {true};
+        int code = data(command("status", scripts.status()), out -> {
+            StatusReport report = new StatusReport(out, List.of("/", config.get("data.dir")));
+            healthy[0] = report.healthy();
             return options.json() ? pretty(report.json(JSON)) : String.join("\n", report.lines());
         });
+        if (code == 0 && !healthy[0] && !options.dryRun() && options.targets() == null) {
+            Console.get().warn("not healthy: a container is not running or a health endpoint did not answer 2xx");
+            return 1;
+        }
+        return code;
     }
 
     public int version() {

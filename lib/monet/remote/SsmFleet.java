@@ -73,8 +73,7 @@ public final class SsmFleet {
             throw new MonetException("no instance matched tag:" + tag[0] + "=" + tag[1] + " (SSM " + commandId + ")");
         }
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        for (CommandInvocation invocation : shell.client().listCommandInvocationsPaginator(b -> b.commandId(commandId))
-                .commandInvocations()) {
+        for (CommandInvocation invocation : invocations(commandId, done.targetCount())) {
             String id = invocation.instanceId();
             try {
                 GetCommandInvocationResponse full = shell.client().getCommandInvocation(b -> b.commandId(commandId).instanceId(id));
@@ -86,6 +85,30 @@ public final class SsmFleet {
         List<Outcome> sorted = new ArrayList<>(outcomes.values());
         sorted.sort((a, b) -> a.instanceId().compareTo(b.instanceId()));
         return sorted;
+    }
+
+    /**
+     * The command's invocations. ListCommandInvocations is eventually consistent like the rest of
+     * SSM, so a finished command may briefly list fewer invocations than its target count: ask
+     * again for a while, and fail rather than report fewer instances than SSM targeted.
+     */
+    private List<CommandInvocation> invocations(String commandId, Integer targetCount) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        PollSchedule schedule = new PollSchedule();
+        long started = System.nanoTime();
+        while (true) {
+            List<CommandInvocation> found = new ArrayList<>();
+            shell.client().listCommandInvocationsPaginator(b -> b.commandId(commandId)).commandInvocations().forEach(found::add);
+            int expected = targetCount == null ? 1 : targetCount;
+            if (found.size() >= expected) {
+                return found;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new MonetException("SSM " + commandId + " targeted " + expected + " instance(s) but lists "
+                        + found.size() + " invocation(s); see 'aws ssm list-command-invocations --command-id " + commandId + "'");
+            }
+            SsmShell.sleep(schedule.next(Duration.ofNanos(System.nanoTime() - started), false));
+        }
     }
 
     private Command awaitCommand(String commandId, RemoteCommand command) {

@@ -118,6 +118,12 @@ public final class SsmShell implements RemoteShell {
         return new SsmShell(ssm, () -> instanceId, instanceId, options);
     }
 
+    /** The same shell on the same instance without the progress line (for repeated polls such as logs --follow). */
+    public SsmShell withoutProgress() {
+        String id = instanceId();
+        return new SsmShell(ssm, () -> id, id, options.withProgress(false));
+    }
+
     /** The instance id (looked up now if it was not yet). */
     public synchronized String instanceId() {
         if (instanceId == null) {

@@ -1,5 +1,6 @@
 package monet.remote;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,8 +14,14 @@ public final class StatusReport {
     static final String SECTION = "==monet== ";
     static final String HTTP = "==monet-http== ";
     private final Map<String, List<String>> sections = new LinkedHashMap<>();
+    private final List<String> paths;
 
-    public StatusReport(String output) {
+    /**
+     * @param output what the status script printed
+     * @param paths  the paths df was asked about, in order (/, the data directory)
+     */
+    public StatusReport(String output, List<String> paths) {
+        this.paths = paths;
         List<String> current = null;
         for (String line : output.lines().toList()) {
             if (line.startsWith(SECTION)) {
@@ -46,12 +53,23 @@ public final class StatusReport {
             if (f.length < 6 || !f[1].matches("[0-9]+")) {
                 continue;
             }
-            disk.addObject().put("filesystem", f[0]).put("size_kb", Long.parseLong(f[1])).put("used_kb", Long.parseLong(f[2]))
+            String path = disk.size() < paths.size() ? paths.get(disk.size()) : f[5];
+            disk.addObject().put("path", path).put("filesystem", f[0]).put("size_kb", Long.parseLong(f[1])).put("used_kb", Long.parseLong(f[2]))
                     .put("available_kb", Long.parseLong(f[3])).put("use_percent", f[4]).put("mounted_on", f[5]);
         }
         root.set("api_version", health(mapper, "api-version"));
         root.set("ssr_health", health(mapper, "ssr-health"));
         return root;
+    }
+
+    /** True when every container runs and both health endpoints answer 2xx. */
+    public boolean healthy() {
+        ObjectNode json = json(new ObjectMapper());
+        boolean running = !json.get("containers").isEmpty();
+        for (JsonNode c : json.get("containers")) {
+            running &= c.get("state").asText().equals("running");
+        }
+        return running && json.get("api_version").get("ok").asBoolean() && json.get("ssr_health").get("ok").asBoolean();
     }
 
     private ObjectNode health(ObjectMapper mapper, String name) {
@@ -82,7 +100,7 @@ public final class StatusReport {
             out.add("  (none)");
         }
         out.add("disk:");
-        json.get("disk").forEach(d -> out.add(String.format("  %-28s %5s used, %s free", d.get("mounted_on").asText(),
+        json.get("disk").forEach(d -> out.add(String.format("  %-28s %5s used, %s free", d.get("path").asText(),
                 d.get("use_percent").asText(), human(d.get("available_kb").asLong()))));
         for (String name : List.of("api_version", "ssr_health")) {
             var h = json.get(name);

@@ -88,6 +88,7 @@ class EditorTest {
     void addFollowsTheFilesBulletAndMultiLineText() {
         Changelog stars = Changelog.parse("# C\n\n## [Unreleased]\n\n### Added\n\n* a\n");
         assertThat(text(stars.add(ChangeType.ADDED, "b\nsecond line\n\n"))).isEqualTo("# C\n\n## [Unreleased]\n\n### Added\n\n* a\n* b\n  second line\n");
+        assertThat(text(stars.add(ChangeType.ADDED, "- typed with a bullet"))).endsWith("* a\n* typed with a bullet\n");
         assertThatThrownBy(() -> stars.add(ChangeType.ADDED, "  \n ")).isInstanceOf(ChangelogException.class)
                 .hasMessageContaining("empty");
     }

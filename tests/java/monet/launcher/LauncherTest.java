@@ -68,7 +68,8 @@ class LauncherTest {
     @Test
     void aliasAtMonetWorksFromAnotherDirectoryAfterCatalogAdd() throws IOException {
         Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
-        Path jbangHome = temp.resolve("jbang-home");
+        // The shared home: the scripts are already compiled there, and a catalog entry harms nothing.
+        Path jbangHome = JBang.sharedHome();
         CmdResult add = JBang.run("catalog", "add", "--global", "--name", "monet", Repo.file("jbang-catalog.json").toString())
                 .home(jbangHome).in(elsewhere).call();
         assertThat(add.exitCode()).as(add.stderr()).isZero();
@@ -159,7 +160,7 @@ class LauncherTest {
     @Test
     void missingJavaOrMavenOrAnOldJavaIsOneClearLine() throws IOException {
         Path bin = Files.createDirectories(temp.resolve("bin"));
-        for (String tool : List.of("bash", "readlink", "grep", "sed", "mktemp", "dirname", "rm", "mv", "mkdir", "touch", "tail", "cat")) {
+        for (String tool : List.of("bash", "readlink", "grep", "sed", "mktemp", "dirname", "rm", "mv", "mkdir", "touch", "tail", "cat", "stat")) {
             Path real = Tools.find(tool);
             Files.copy(real, bin.resolve(tool), StandardCopyOption.COPY_ATTRIBUTES);
         }

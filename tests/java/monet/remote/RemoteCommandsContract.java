@@ -60,9 +60,14 @@ abstract class RemoteCommandsContract {
     }
 
     Remote remote(boolean json) {
+        return remote(json, Map.of());
+    }
+
+    Remote remote(boolean json, Map<String, String> extra) {
         Map<String, String> flags = new LinkedHashMap<>(host().config());
         flags.put("site.url", site());
         flags.putAll(transportConfig());
+        flags.putAll(extra);
         Config config = Config.load(Map.of(), host().dir(), flags);
         return new Remote(config, new Remote.Options("local", null, null, false, json, Duration.ofSeconds(60)), shell());
     }
@@ -156,6 +161,13 @@ abstract class RemoteCommandsContract {
         assertThat(status.get("api_version").get("http_status").asInt()).isEqualTo(200);
         assertThat(status.get("api_version").get("body").asText()).contains(HostSandbox.IMAGE_TAG);
         assertThat(status.get("ssr_health").get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void statusFailsWhenTheSiteDoesNotAnswer() throws Exception {
+        assertThat(remote(true, Map.of("site.url", "http://127.0.0.1:" + monet.testing.Moto.freePort())).status()).isEqualTo(1);
+        assertThat(JSON.readTree(out()).get("api_version").get("ok").asBoolean()).isFalse();
+        assertThat(err()).contains("not healthy");
     }
 
     @Test
