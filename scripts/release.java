@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//JAVAC_OPTIONS -encoding UTF-8
 //DESCRIPTION Cut, build, publish, deploy, verify and roll back releases of Code Monet.
 //SOURCES ../lib/monet/Monet.java
 // Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
