@@ -61,7 +61,20 @@ public final class Config {
             key("app.cli.create-user", "uv run python -m drawing_agent.cli create-user --password-stdin",
                     "command run in the app container by remote create-user; EMAIL is appended, the password comes on stdin"),
             key("deploy.bucket", "", "S3 bucket the release syncs the web frontend and config to"),
-            key("github.repository", "dmfenton/CodeMonet", "owner/name on GitHub", "GITHUB_REPOSITORY"));
+            key("github.repository", "dmfenton/CodeMonet", "owner/name on GitHub", "GITHUB_REPOSITORY"),
+            key("release.branch", "main", "the branch releases are cut from"),
+            key("e2e.command", "cd server && uv run pytest tests/e2e -v", "the E2E SDK tests (sh command, run from the repository)"),
+            key("e2e.secret", "ANTHROPIC_API_KEY", "environment variable the E2E tests need; without it e2e is skipped"),
+            key("web.dir", "web", "the web frontend's directory in the repository"),
+            key("web.build", "npm run build", "the frontend's build command (after npm ci), run in web.dir"),
+            key("web.dist", "dist", "the built frontend, relative to web.dir (synced to the bucket's web/)"),
+            key("image.backend.dockerfile", "server/Dockerfile", "Dockerfile of the API image (ecr.repositories' first)"),
+            key("image.backend.context", "server", "build context of the API image"),
+            key("image.ssr.dockerfile", "web/Dockerfile", "Dockerfile of the SSR image (ecr.repositories' second)"),
+            key("image.ssr.context", ".", "build context of the SSR image"),
+            key("ecr.registry", "", "ECR registry host (default: from an ECR authorization token, ACCOUNT.dkr.ecr.REGION.amazonaws.com)"),
+            key("app.parameters", "/monet/app/", "SSM Parameter Store path of the app's secrets (read on the instance)"),
+            key("verify.timeout", "300", "seconds verify waits for the new version before it rolls back"));
 
     private final Map<String, Value> values;
     private final Path file;

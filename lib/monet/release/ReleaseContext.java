@@ -1,0 +1,330 @@
+package monet.release;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import monet.MonetException;
+import monet.aws.Aws;
+import monet.changelog.Bump;
+import monet.changelog.Changelog;
+import monet.changelog.ChangelogException;
+import monet.changelog.Release;
+import monet.changelog.Version;
+import monet.config.Config;
+import monet.console.Console;
+import monet.console.Secrets;
+import monet.process.Cmd;
+import monet.remote.RemoteShell;
+import monet.remote.Transports;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.AuthorizationData;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Everything a release stage needs to know: configuration, the repository, the version and
+ * commit being released, who releases, where the instance is, and the AWS clients (made on
+ * first use, so that {@code --dry-run} never touches AWS).
+ */
+public final class ReleaseContext {
+    /** The registry shown in a dry run when {@code ecr.registry} is unset (no AWS call is made). */
+    static final String PLACEHOLDER_ACCOUNT = "ACCOUNT";
+
+    private final Config config;
+    private final Path repo;
+    private final Map<String, String> env;
+    private final Console console;
+    private final boolean dryRun;
+    private final String requestedVersion;
+    private final HostTarget host;
+    private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private Map<String, String> localEnv = Map.of();
+    private Supplier<S3Client> s3;
+    private Supplier<EcrClient> ecr;
+    private EcrLogin ecrLogin;
+    private ResolvedVersion version;
+    private String registry;
+
+    /**
+     * The version being released and how it was found.
+     *
+     * @param version the version
+     * @param source  where it came from, said in output ("tag v1.2.0 at HEAD", ...)
+     * @param tagged  false when it is only derived (dry run without a tag)
+     */
+    public record ResolvedVersion(Version version, String source, boolean tagged) {}
+
+    /**
+     * Where the host scripts run.
+     *
+     * @param description for messages and dry runs
+     * @param shell       opens the transport on first use
+     */
+    public record HostTarget(String description, Supplier<RemoteShell> shell) {
+        /**
+         * The instance through a transport: {@code ssm} (default), {@code ssh} or {@code local}
+         * (this machine, e.g. on the instance itself). Nothing is contacted until a script runs.
+         */
+        public static HostTarget of(Config config, String via, String instance) {
+            if (Transports.via(via) == Transports.Via.LOCAL) {
+                return new HostTarget("this machine (--via local)", memo(() -> Transports.open(config, via, instance)));
+            }
+            String where = instance != null && !instance.isBlank() ? instance
+                    : !config.get("instance.id").isEmpty() ? config.get("instance.id")
+                    : "the running instance tagged " + config.get("instance.tag");
+            return new HostTarget(where + " (via " + via + ")", memo(() -> Transports.open(config, via, instance)));
+        }
+    }
+
+    /**
+     * A context.
+     *
+     * @param config           the configuration
+     * @param repo             the repository (the app's sources and CHANGELOG.md)
+     * @param env              the environment (GITHUB_*, secrets by name)
+     * @param dryRun           print instead of doing
+     * @param requestedVersion --version, or null
+     * @param host             where host scripts run
+     */
+    public ReleaseContext(Config config, Path repo, Map<String, String> env, boolean dryRun, String requestedVersion,
+                          HostTarget host) {
+        this.config = config;
+        this.repo = repo;
+        this.env = Map.copyOf(env);
+        this.console = Console.get();
+        this.dryRun = dryRun;
+        this.requestedVersion = requestedVersion == null || requestedVersion.isBlank() ? null : requestedVersion;
+        this.host = host;
+        this.s3 = memo(() -> Aws.client(S3Client.builder(), config));
+        this.ecr = memo(() -> Aws.client(EcrClient.builder(), config));
+    }
+
+    /** Replaces the AWS clients (tests). Returns {@code this}. */
+    public ReleaseContext clients(S3Client s3Client, EcrClient ecrClient) {
+        this.s3 = () -> s3Client;
+        this.ecr = () -> ecrClient;
+        return this;
+    }
+
+    /**
+     * Environment added to every local command (tests put stand-ins on PATH this way), and the
+     * PATH that local programs are looked up in. Default: none. Returns {@code this}.
+     */
+    public ReleaseContext localEnv(Map<String, String> extra) {
+        this.localEnv = Map.copyOf(extra);
+        return this;
+    }
+
+    /** A local program with its arguments (found on {@link #localEnv}'s PATH when it sets one). */
+    public Cmd cmd(String program, String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(program);
+        argv.addAll(List.of(args));
+        String path = localEnv.get("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                if (Files.isExecutable(Path.of(dir, program))) {
+                    argv.set(0, Path.of(dir, program).toString());
+                    break;
+                }
+            }
+        }
+        Cmd cmd = Cmd.of(argv);
+        localEnv.forEach(cmd::env);
+        return cmd;
+    }
+
+    /** A local sh script, with {@link #localEnv}. */
+    public Cmd shell(String script) {
+        Cmd cmd = Cmd.shell(script);
+        localEnv.forEach(cmd::env);
+        return cmd;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Path repo() {
+        return repo;
+    }
+
+    public Console console() {
+        return console;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    public HostTarget host() {
+        return host;
+    }
+
+    /** An environment variable, or "". */
+    public String env(String name) {
+        return env.getOrDefault(name, "");
+    }
+
+    S3Client s3() {
+        return s3.get();
+    }
+
+    /**
+     * The registry and its password, from one ECR GetAuthorizationToken call (made once).
+     *
+     * @param registry the registry host, from the token's proxy endpoint
+     * @param password the password for {@code docker login --password-stdin} (registered as a secret)
+     */
+    record EcrLogin(String registry, String password) {}
+
+    synchronized EcrLogin ecrLogin() {
+        if (ecrLogin == null) {
+            AuthorizationData data = ecr.get().getAuthorizationToken().authorizationData().get(0);
+            String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                throw new MonetException("ECR returned an authorization token that is not USER:PASSWORD");
+            }
+            String password = decoded.substring(colon + 1);
+            Secrets.register(password);
+            ecrLogin = new EcrLogin(URI.create(data.proxyEndpoint()).getHost(), password);
+        }
+        return ecrLogin;
+    }
+
+    /**
+     * The version: {@code --version} (or {@code MONET_RELEASE_VERSION}), else the tag GitHub
+     * Actions is building, else a {@code vX.Y.Z} tag at HEAD. A dry run without any of these
+     * derives one from CHANGELOG.md (or uses {@code 0.0.0-dev}) and says so.
+     */
+    public synchronized ResolvedVersion version() {
+        if (version == null) {
+            version = resolveVersion();
+        }
+        return version;
+    }
+
+    private ResolvedVersion resolveVersion() {
+        String requested = requestedVersion != null ? requestedVersion : env("MONET_RELEASE_VERSION");
+        if (!requested.isBlank()) {
+            return new ResolvedVersion(Version.parse(requested), "--version " + requested, true);
+        }
+        if (env("GITHUB_REF_TYPE").equals("tag") && Version.tryParse(env("GITHUB_REF_NAME")) != null) {
+            return new ResolvedVersion(Version.parse(env("GITHUB_REF_NAME")), "tag " + env("GITHUB_REF_NAME") + " (GitHub Actions)", true);
+        }
+        Git git = new Git(repo);
+        Optional<Version> atHead = git.ok("rev-parse", "--git-dir")
+                ? git.out("tag", "--points-at", "HEAD", "--list", "v*").lines().map(Version::tryParse)
+                        .filter(Objects::nonNull).max(Version::compareTo)
+                : Optional.empty();
+        if (atHead.isPresent()) {
+            return new ResolvedVersion(atHead.get(), "tag v" + atHead.get() + " at HEAD", true);
+        }
+        if (!dryRun) {
+            throw MonetException.usage("no version to release: HEAD has no vX.Y.Z tag (cut one with 'release cut'),"
+                    + " so pass --version X.Y.Z");
+        }
+        Path file = repo.resolve("CHANGELOG.md");
+        if (Files.isRegularFile(file)) {
+            Changelog changelog = Changelog.read(file);
+            if (!changelog.unreleased().map(Release::isEmpty).orElse(true)) {
+                try {
+                    return new ResolvedVersion(changelog.nextVersion(Bump.AUTO), "not tagged: derived from CHANGELOG.md's"
+                            + " [Unreleased], as 'release cut --bump auto' would name it", false);
+                } catch (ChangelogException noTypedEntries) {
+                    // fall through to the latest version
+                }
+            }
+            if (changelog.highestVersion().isPresent()) {
+                return new ResolvedVersion(changelog.highestVersion().get(), "not tagged: the latest version in CHANGELOG.md", false);
+            }
+        }
+        return new ResolvedVersion(Version.parse("0.0.0-dev"), "not tagged and no version in CHANGELOG.md: a placeholder", false);
+    }
+
+    /** The commit being released: GITHUB_SHA, else HEAD. */
+    public String commit() {
+        if (!env("GITHUB_SHA").isEmpty()) {
+            return env("GITHUB_SHA");
+        }
+        return new Git(repo).maybe("rev-parse", "HEAD").orElse("unknown");
+    }
+
+    /** Who releases, for the lock and the audit log: the GitHub actor, else user@host. */
+    public String who() {
+        if (!env("GITHUB_ACTOR").isEmpty()) {
+            return "github:" + env("GITHUB_ACTOR") + (env("GITHUB_RUN_ID").isEmpty() ? "" : "/run-" + env("GITHUB_RUN_ID"));
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return System.getProperty("user.name", "someone") + "@" + host;
+    }
+
+    /** The build time stamped into images. */
+    public Instant started() {
+        return started;
+    }
+
+    /** The region for the instance's aws CLI calls: AWS_REGION, AWS_DEFAULT_REGION, else {@code aws.region}. */
+    public String region() {
+        for (String name : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
+            if (!env(name).isEmpty()) {
+                return env(name);
+            }
+        }
+        return config.get("aws.region");
+    }
+
+    /**
+     * The ECR registry host: {@code ecr.registry}, else the proxy endpoint of an ECR authorization
+     * token (ACCOUNT.dkr.ecr.REGION.amazonaws.com); a dry run shows the word ACCOUNT instead of calling AWS.
+     */
+    public synchronized String registry() {
+        if (registry == null) {
+            String configured = config.get("ecr.registry");
+            registry = !configured.isEmpty() ? configured
+                    : dryRun ? PLACEHOLDER_ACCOUNT + ".dkr.ecr." + region() + ".amazonaws.com" : ecrLogin().registry();
+        }
+        return registry;
+    }
+
+    /** The host scripts for this release. */
+    public HostScripts scripts() {
+        List<String> services = List.of("nginx", config.get("app.container"), config.get("ssr.container"));
+        String bucket = dryRun && config.get("deploy.bucket").isEmpty() ? "DEPLOY_BUCKET" : config.get("deploy.bucket");
+        return new HostScripts(new HostScripts.Settings(config.get("app.dir"), config.get("app.compose.file"), region(), bucket,
+                services, config.get("app.container"), config.get("app.parameters"), config.get("app.migrate"),
+                who(), commit()));
+    }
+
+    private static <T> Supplier<T> memo(Supplier<T> make) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = make.get();
+                }
+                return value;
+            }
+        };
+    }
+}

@@ -1,0 +1,245 @@
+package monet.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import monet.MonetException;
+import monet.pipeline.Backoff;
+import monet.pipeline.Wait;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/** migrate, deploy, verify, rollback, lock, status and cleanup: their real effects on a sandbox host. */
+class HostDeployTest {
+    @TempDir
+    Path tmp;
+    Sandbox box;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        box = new Sandbox(tmp);
+    }
+
+    @AfterEach
+    void tearDown() {
+        box.close();
+    }
+
+    private void run(String version, String... stages) {
+        box.stages(version).pipeline("test", List.of(stages)).run();
+    }
+
+    /** The host as a deploy of {@code current} over {@code previous} leaves it (without paying for the aws CLI). */
+    private void deployed(String current, String previous) throws Exception {
+        String env = env().replace("IMAGE_TAG=1.0.0", "IMAGE_TAG=" + current);
+        Sandbox.write(box.app.resolve(".env"), env);
+        Sandbox.write(box.app.resolve(HostScripts.PREVIOUS), previous + "\n");
+        Sandbox.write(box.dockerState.resolve("running"), current + "\n");
+        Sandbox.write(box.app.resolve(HostScripts.AUDIT), "2026-11-26T12:00:00Z action=deploy version=" + current
+                + " previous=" + previous + " result=ok who=ci commit=abc\n");
+    }
+
+    private String env() {
+        return box.read(box.app.resolve(".env"));
+    }
+
+    private String audit() {
+        return box.read(box.app.resolve(HostScripts.AUDIT));
+    }
+
+    @Test
+    void deploySetsTheTagKeepsOtherLinesSyncsConfigAndWebRecordsPreviousAndAudits() throws Exception {
+        box.s3.putObject(p -> p.bucket(box.bucket).key("web/index.html"), RequestBody.fromString("<html>1.1.0</html>"));
+        Sandbox.write(box.app.resolve("web/stale.js"), "old");
+
+        run("1.1.0", "deploy");
+
+        assertThat(env()).isEqualTo("# production settings\nSES_SENDER_EMAIL=noreply@example.com\nIMAGE_TAG=1.1.0\n"
+                + "ECR_REGISTRY=" + Sandbox.REGISTRY + "\nLOG_LEVEL=info\n");
+        assertThat(box.read(box.app.resolve(HostScripts.PREVIOUS))).isEqualTo("1.0.0\n");
+        assertThat(box.read(box.app.resolve(Sandbox.COMPOSE))).isEqualTo("services: {nginx: {}}\n");
+        assertThat(box.read(box.app.resolve("nginx.conf"))).isEqualTo("events {}\n");
+        assertThat(box.read(box.app.resolve("web/index.html"))).isEqualTo("<html>1.1.0</html>");
+        assertThat(box.app.resolve("web/stale.js")).doesNotExist();
+        assertThat(box.app.resolve(HostScripts.LOCK)).doesNotExist();
+        assertThat(audit()).containsPattern("^\\d{4}-\\d\\d-\\d\\dT\\S+Z action=deploy version=1\\.1\\.0 previous=1\\.0\\.0"
+                + " result=ok who=\\S+@\\S+ commit=[0-9a-f]{40}\n$");
+        assertThat(box.read(box.dockerState.resolve("running")).strip()).isEqualTo("1.1.0");
+        assertThat(box.dockerCalls()).containsSubsequence(
+                "login --username AWS --password-stdin " + Sandbox.REGISTRY,
+                "compose -f docker-compose.prod.yml pull nginx drawing-agent web-ssr",
+                "compose -f docker-compose.prod.yml up -d nginx drawing-agent web-ssr");
+        assertThat(String.join("\n", box.dockerCalls())).doesNotContain(Sandbox.ECR_PASSWORD);
+    }
+
+    @Test
+    void aHeldLockRefusesTheDeployAndChangesNothing() throws Exception {
+        Sandbox.write(box.app.resolve(HostScripts.LOCK), "holder=alice@laptop since=2026-11-26T10:00:00Z action=deploy 1.0.9\n");
+        String before = env();
+
+        assertThatThrownBy(() -> run("1.1.0", "deploy")).isInstanceOf(MonetException.class)
+                .hasMessageContaining("the deploy lock is held: holder=alice@laptop")
+                .hasMessageContaining("unlock --force");
+
+        assertThat(env()).isEqualTo(before);
+        assertThat(box.read(box.app.resolve(HostScripts.LOCK))).contains("alice@laptop");
+        assertThat(box.dockerCalls()).isEmpty();
+    }
+
+    @Test
+    void aFailedPullPutsTheOldEnvBackAuditsTheFailureAndReleasesTheLock() throws Exception {
+        box.env.put("DOCKER_STANDIN_FAIL_PULL", "1.1.0");
+        String before = env();
+
+        assertThatThrownBy(() -> run("1.1.0", "deploy")).hasMessageContaining("manifest unknown");
+
+        assertThat(env()).isEqualTo(before);
+        assertThat(box.app.resolve(".env.before")).doesNotExist();
+        assertThat(box.app.resolve(HostScripts.LOCK)).doesNotExist();
+        assertThat(audit()).contains("action=deploy version=1.1.0 previous=1.0.0 result=failed");
+        assertThat(box.read(box.dockerState.resolve("running")).strip()).isEqualTo("1.0.0");
+    }
+
+    @Test
+    void verifyPassesWhenTheSiteServesTheVersion() throws Exception {
+        deployed("1.1.0", "1.0.0");
+        run("1.1.0", "verify");
+        assertThat(env()).contains("IMAGE_TAG=1.1.0");
+    }
+
+    @Test
+    void aFailedVerificationRollsBackToThePreviousTagAndSaysSo() throws Exception {
+        deployed("1.1.0", "1.0.0");
+        box.site.breakVersion("1.1.0");
+
+        assertThatThrownBy(() -> run("1.1.0", "verify"))
+                .hasMessageContaining("verification of 1.1.0 failed")
+                .hasMessageContaining("/ssr-health: 503")
+                .hasMessageContaining("/api/version: 200")
+                .hasMessageContaining("ROLLED BACK to 1.0.0");
+
+        assertThat(env()).contains("IMAGE_TAG=1.0.0\n").doesNotContain("IMAGE_TAG=1.1.0");
+        assertThat(box.read(box.dockerState.resolve("running")).strip()).isEqualTo("1.0.0");
+        assertThat(audit()).contains("action=rollback version=1.0.0 previous=1.1.0 result=ok");
+    }
+
+    @Test
+    void aFailedVerificationWithNothingToGoBackToSaysBoth() throws Exception {
+        deployed("1.1.0", "1.0.0");
+        Files.delete(box.app.resolve(HostScripts.PREVIOUS));
+        box.site.breakVersion("1.1.0");
+
+        assertThatThrownBy(() -> run("1.1.0", "verify")).hasMessageContaining("verification of 1.1.0 failed")
+                .hasMessageContaining("ROLLBACK FAILED too").hasMessageContaining("no previous version recorded");
+        assertThat(env()).contains("IMAGE_TAG=1.1.0");
+    }
+
+    @Test
+    void noRollbackLeavesTheNewVersion() throws Exception {
+        deployed("1.1.0", "1.0.0");
+        box.site.breakVersion("1.1.0");
+        Stages stages = new Stages(box.context("1.1.0"), new Stages.Options(false, true));
+
+        assertThatThrownBy(() -> stages.pipeline("test", List.of("verify")).run())
+                .hasMessageContaining("--no-rollback: 1.1.0 stays deployed");
+
+        assertThat(env()).contains("IMAGE_TAG=1.1.0");
+        assertThat(audit()).doesNotContain("action=rollback");
+    }
+
+    @Test
+    void rollbackToAGivenVersionAndToThePreviousOne() throws Exception {
+        deployed("1.1.0", "1.0.0");
+        Stages stages = box.stages("1.1.0");
+
+        stages.rollbackPipeline("").run();
+        assertThat(env()).contains("IMAGE_TAG=1.0.0");
+
+        stages.rollbackPipeline("1.1.0").run();
+        assertThat(env()).contains("IMAGE_TAG=1.1.0");
+        assertThat(audit()).contains("action=rollback version=1.0.0 previous=1.1.0 result=ok",
+                "action=rollback version=1.1.0 previous=1.0.0 result=ok");
+    }
+
+    @Test
+    void rollbackWithoutARecordedPreviousVersionAsksForOne() {
+        assertThatThrownBy(() -> box.stages("1.1.0").rollbackPipeline("").run())
+                .hasMessageContaining("no previous version recorded");
+        assertThat(env()).contains("IMAGE_TAG=1.0.0");
+    }
+
+    @Test
+    void migratePassesTheAppSecretsByNameOnlyAndRunsTheMigrationInTheNewImage() throws Exception {
+        run("1.1.0", "migrate");
+
+        assertThat(box.read(box.dockerState.resolve("run-env")))
+                .isEqualTo("DATABASE_URL=" + box.databaseUrl + "\nSESSION_SECRET=s3ss10n\n");
+        assertThat(box.read(box.dockerState.resolve("runs"))).isEqualTo("run drawing-agent:1.1.0 uv run alembic upgrade head\n");
+        assertThat(box.read(box.dockerLog)).doesNotContain("s3ss10n").doesNotContain("/data/db");
+        assertThat(box.context("1.1.0").scripts().migrate("1.1.0", Sandbox.REGISTRY)).doesNotContain("s3ss10n");
+        assertThat(box.root.resolve("pwned")).doesNotExist();
+        assertThat(env()).contains("IMAGE_TAG=1.0.0");
+        assertThat(audit()).contains("action=migrate version=1.1.0 result=ok");
+        assertThat(box.app.resolve(HostScripts.LOCK)).doesNotExist();
+    }
+
+    @Test
+    void lockBlocksDeploysUntilUnlockedAndOnlyTheHolderOrForceUnlocks() {
+        Stages mine = box.stages("1.1.0");
+        assertThat(mine.lock("db maintenance")).contains("locked: holder=");
+        assertThatThrownBy(() -> run("1.1.0", "deploy")).hasMessageContaining("the deploy lock is held");
+
+        box.env.put("GITHUB_ACTOR", "someone-else");
+        Stages theirs = box.stages("1.1.0");
+        assertThatThrownBy(() -> theirs.unlock(false)).hasMessageContaining("held by someone else");
+        assertThat(box.app.resolve(HostScripts.LOCK)).exists();
+        assertThat(theirs.unlock(true)).contains("unlocked (was: holder=");
+        assertThat(box.app.resolve(HostScripts.LOCK)).doesNotExist();
+        assertThat(audit()).contains("action=lock reason=db_maintenance", "action=unlock forced=yes");
+
+        box.env.remove("GITHUB_ACTOR");
+        mine.lock("again");
+        assertThat(box.stages("1.1.0").unlock(false)).contains("unlocked");
+    }
+
+    @Test
+    void statusShowsTagLockAuditContainersAndTheSite() throws Exception {
+        deployed("1.1.0", "1.0.0");
+        Sandbox.write(box.app.resolve(HostScripts.LOCK), "holder=bob@ci since=2026-11-26T11:00:00Z action=manual: x\n");
+
+        String status = box.stages("1.1.0").status();
+
+        assertThat(status).contains("image_tag=1.1.0", "previous_tag=1.0.0", "lock=holder=bob@ci",
+                "action=deploy version=1.1.0", "drawing-agent running", "/api/version: 200 {\"version\": \"1.1.0\"}",
+                "/ssr-health: 200");
+    }
+
+    @Test
+    void cleanupPrunesOtherTagsOfTheRegistryInTheBackground() throws Exception {
+        deployed("1.1.0", "1.0.0");
+        String r = Sandbox.REGISTRY + "/drawing-agent:";
+        Sandbox.write(box.dockerState.resolve("images"), String.join("\n", r + "0.9.0", r + "1.0.0", r + "1.1.0", r + "latest",
+                "nginx:alpine") + "\n");
+
+        run("1.1.0", "cleanup");
+
+        Wait.untilTrue("cleanup to remove 0.9.0", a -> !box.read(box.dockerState.resolve("images")).contains("0.9.0"))
+                .backoff(Backoff.fixed(Duration.ofMillis(100))).deadline(Duration.ofSeconds(20)).await();
+        assertThat(box.read(box.dockerState.resolve("images")).lines())
+                .containsExactlyInAnyOrder(r + "1.0.0", r + "1.1.0", r + "latest", "nginx:alpine");
+    }
+
+    @Test
+    void deployWithoutABucketIsAUsageError() {
+        box.settings.put("deploy.bucket", "");
+        assertThatThrownBy(() -> run("1.1.0", "deploy")).hasMessageContaining("deploy.bucket");
+        assertThat(Files.exists(box.app.resolve(HostScripts.AUDIT))).isFalse();
+    }
+}

@@ -1,0 +1,184 @@
+package monet.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import monet.MonetException;
+import monet.pipeline.Summary;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The local stages (e2e, build-web, images, github-release) and the whole pipeline, against stand-ins, moto and local servers. */
+class StagesTest {
+    @TempDir
+    Path tmp;
+    Sandbox box;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        box = new Sandbox(tmp);
+    }
+
+    @AfterEach
+    void tearDown() {
+        box.close();
+    }
+
+    private Summary run(String version, boolean requireE2e, String... stages) {
+        return new Stages(box.context(version), new Stages.Options(requireE2e, false)).pipeline("test", List.of(stages)).run();
+    }
+
+    @Test
+    void e2eIsSkippedWithoutItsSecretFailsWhenRequiredAndRunsWithIt() {
+        assertThat(run("1.1.0", false, "e2e").step("e2e").status()).isEqualTo(Summary.Status.SKIPPED);
+        assertThatThrownBy(() -> run("1.1.0", true, "e2e")).hasMessageContaining("need ANTHROPIC_API_KEY, which is not set");
+
+        box.env.put("ANTHROPIC_API_KEY", "sk-ant-12345");
+        box.settings.put("e2e.command", "test \"$ANTHROPIC_API_KEY\" = sk-ant-12345 && echo ok > " + tmp.resolve("e2e-ran"));
+        assertThat(run("1.1.0", true, "e2e").step("e2e").status()).isEqualTo(Summary.Status.OK);
+        assertThat(tmp.resolve("e2e-ran")).exists();
+
+        box.settings.put("e2e.command", "exit 3");
+        assertThatThrownBy(() -> run("1.1.0", true, "e2e")).hasMessageContaining("exited with 3");
+    }
+
+    @Test
+    void buildWebInstallsBuildsAndStampsTheVersion() throws Exception {
+        run("1.1.0", false, "build-web");
+
+        Path dist = box.repo.resolve("web/dist");
+        assertThat(Files.readString(dist.resolve("version.txt"))).isEqualTo("1.1.0\n");
+        assertThat(dist.resolve("index.html")).exists();
+        assertThat(box.read(box.npmLog).lines()).containsExactly(box.repo.resolve("web") + "\tci",
+                box.repo.resolve("web") + "\trun build");
+
+        Files.delete(box.repo.resolve("web/package-lock.json"));
+        assertThatThrownBy(() -> run("1.1.0", false, "build-web")).hasMessageContaining("can only install with an existing package-lock.json");
+    }
+
+    @Test
+    void syncWebRefusesADistBuiltForAnotherVersion() throws Exception {
+        run("1.1.0", false, "build-web");
+        assertThatThrownBy(() -> run("1.2.0", false, "sync-web")).hasMessageContaining("was built for 1.1.0, not 1.2.0");
+        run("1.1.0", false, "sync-web");
+        assertThat(box.s3.getObjectAsBytes(g -> g.bucket(box.bucket).key("web/version.txt")).asUtf8String()).isEqualTo("1.1.0\n");
+    }
+
+    @Test
+    void imagesBuildInParallelLogInWithThePasswordOnStdinAndPushBothTags() {
+        box.env.put("DOCKER_STANDIN_BUILD_SECONDS", "1");
+
+        Summary summary = run("1.1.0", false, "images");
+
+        assertThat(summary.outputs()).containsEntry("backend-image", Sandbox.REGISTRY + "/drawing-agent:1.1.0")
+                .containsEntry("ssr-image", Sandbox.REGISTRY + "/web-ssr:1.1.0");
+        List<String> events = box.read(box.dockerLog).lines().filter(l -> l.contains("\tbuild\t"))
+                .map(l -> l.split("\t")[0]).toList();
+        assertThat(events).as("both builds start before either ends").containsExactly("start", "start", "end", "end");
+        List<String> calls = box.dockerCalls();
+        assertThat(calls).anyMatch(c -> c.startsWith("build -f server/Dockerfile -t " + Sandbox.REGISTRY + "/drawing-agent:1.1.0 -t "
+                + Sandbox.REGISTRY + "/drawing-agent:latest --build-arg VERSION=1.1.0 --build-arg COMMIT=")
+                && c.contains("--build-arg BUILD_TIME=") && c.endsWith(" server"));
+        assertThat(calls).anyMatch(c -> c.startsWith("build -f web/Dockerfile") && c.endsWith(" ."));
+        assertThat(calls).contains("login --username AWS --password-stdin " + Sandbox.REGISTRY);
+        assertThat(String.join("\n", calls)).doesNotContain(Sandbox.ECR_PASSWORD);
+        assertThat(box.read(box.dockerState.resolve("pushed")).lines()).containsExactlyInAnyOrder(
+                Sandbox.REGISTRY + "/drawing-agent:1.1.0", Sandbox.REGISTRY + "/drawing-agent:latest",
+                Sandbox.REGISTRY + "/web-ssr:1.1.0", Sandbox.REGISTRY + "/web-ssr:latest");
+    }
+
+    @Test
+    void imagesFailWhenADockerfileIsMissingAndPushNothing() throws Exception {
+        Files.delete(box.repo.resolve("web/Dockerfile"));
+        assertThatThrownBy(() -> run("1.1.0", false, "images")).hasMessageContaining("failed to read dockerfile");
+        assertThat(box.dockerState.resolve("pushed")).doesNotExist();
+    }
+
+    @Test
+    void githubReleaseIsCreatedThenUpdatedWhenRerun() {
+        run("1.1.0", false, "github-release");
+        run("1.1.0", false, "github-release");
+
+        assertThat(box.github.releases).containsOnlyKeys("v1.1.0");
+        ObjectNode release = box.github.releases.get("v1.1.0");
+        assertThat(release.path("prerelease").asBoolean()).isFalse();
+        assertThat(release.path("body").asText()).contains("`" + Sandbox.REGISTRY + "/drawing-agent:1.1.0`",
+                "`" + Sandbox.REGISTRY + "/web-ssr:1.1.0`", "### Added\n\n- Drawing with watercolours.");
+        assertThat(box.github.calls).containsExactly(
+                "GET /repos/owner/app/releases/tags/v1.1.0", "POST /repos/owner/app/releases",
+                "GET /repos/owner/app/releases/tags/v1.1.0", "PATCH /repos/owner/app/releases/101");
+    }
+
+    @Test
+    void aPreReleaseWithoutChangelogNotesListsTheCommits() {
+        box.git("tag", "-a", "v1.2.0-rc.1", "-m", "rc");
+        run("1.2.0-rc.1", false, "github-release");
+
+        ObjectNode release = box.github.releases.get("v1.2.0-rc.1");
+        assertThat(release.path("prerelease").asBoolean()).isTrue();
+        assertThat(release.path("body").asText()).contains("## Changes\n\n(no changes recorded)");
+
+        run("1.1.0", false, "github-release");
+        assertThat(box.github.releases.get("v1.1.0").path("body").asText()).contains("- Drawing with watercolours.");
+    }
+
+    @Test
+    void githubReleaseNeedsAWorkingToken() {
+        box.env.put("GITHUB_TOKEN", "wrong");
+        assertThatThrownBy(() -> run("1.1.0", false, "github-release")).hasMessageContaining("HTTP 401 Bad credentials");
+        box.env.remove("GITHUB_TOKEN");
+        assertThatThrownBy(() -> run("1.1.0", false, "github-release")).hasMessageContaining("GITHUB_TOKEN is not set");
+        assertThat(box.github.releases).isEmpty();
+    }
+
+    @Test
+    void theWholePipelineReleasesAndDeploys() throws Exception {
+        box.env.put("ANTHROPIC_API_KEY", "sk-ant-test");
+
+        Summary summary = run("1.1.0", true, Stages.NAMES.toArray(String[]::new));
+
+        assertThat(summary.ok()).isTrue();
+        assertThat(summary.steps()).extracting(Summary.StepRecord::name).containsExactlyInAnyOrder(
+                "e2e", "build-web", "images", "build", "sync-web", "migrate", "github-release", "deploy", "verify", "cleanup");
+        assertThat(box.s3.getObjectAsBytes(g -> g.bucket(box.bucket).key("web/version.txt")).asUtf8String()).isEqualTo("1.1.0\n");
+        assertThat(box.read(box.app.resolve("web/version.txt"))).isEqualTo("1.1.0\n");
+        assertThat(box.read(box.app.resolve(".env"))).contains("IMAGE_TAG=1.1.0");
+        assertThat(box.github.releases).containsKey("v1.1.0");
+        assertThat(box.read(box.app.resolve(HostScripts.AUDIT))).contains("action=migrate version=1.1.0 result=ok",
+                "action=deploy version=1.1.0 previous=1.0.0 result=ok");
+    }
+
+    @Test
+    void selectingStages() {
+        assertThat(Stages.select(null, List.of())).isEqualTo(Stages.NAMES);
+        assertThat(Stages.select("deploy", List.of())).containsExactly("deploy", "verify", "cleanup");
+        assertThat(Stages.select(null, List.of("verify", "images"))).containsExactly("images", "verify");
+        assertThat(Stages.select("migrate", List.of("images", "deploy"))).containsExactly("deploy");
+        assertThatThrownBy(() -> Stages.select("deplo", List.of())).isInstanceOf(MonetException.class)
+                .hasMessageContaining("no stage 'deplo'; the stages are: e2e, build-web");
+    }
+
+    @Test
+    void theVersionComesFromTheFlagTheTagAtHeadOrInADryRunFromTheChangelog() throws Exception {
+        assertThat(box.context("1.3.0").version().source()).isEqualTo("--version 1.3.0");
+        assertThat(box.context(null).version().version()).hasToString("1.1.0");
+        assertThat(box.context(null).version().source()).isEqualTo("tag v1.1.0 at HEAD");
+        box.env.put("GITHUB_REF_TYPE", "tag");
+        box.env.put("GITHUB_REF_NAME", "v1.2.0");
+        assertThat(box.context(null).version().version()).hasToString("1.2.0");
+        box.env.remove("GITHUB_REF_TYPE");
+
+        Sandbox.write(box.repo.resolve("x.txt"), "x");
+        box.git("add", "x.txt");
+        box.git("commit", "-q", "-m", "untagged");
+        assertThatThrownBy(() -> box.context(null).version()).hasMessageContaining("no version to release");
+        assertThat(box.context(null, true).version().source()).contains("the latest version in CHANGELOG.md");
+        assertThat(box.context(null, true).version().tagged()).isFalse();
+    }
+}
