@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
         subcommands = {release.CutCommand.class, release.E2e.class, release.BuildWeb.class, release.SyncWeb.class,
                 release.Images.class, release.Migrate.class, release.GithubRelease.class, release.Deploy.class,
                 release.Verify.class, release.Cleanup.class, release.PipelineCommand.class, release.Rollback.class,
-                release.Status.class, release.Lock.class, release.Unlock.class, ConfigCommand.class},
+                release.Status.class, release.Lock.class, release.Unlock.class, monet.infra.GitHubSecretsCommand.class,
+                ConfigCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (a stage failed; the message says what was rolled back)", "2:usage error"})
 class release implements Callable<Integer> {
