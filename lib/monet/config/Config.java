@@ -68,6 +68,7 @@ public final class Config {
             key("web.dir", "web", "the web frontend's directory in the repository"),
             key("web.build", "npm run build", "the frontend's build command (after npm ci), run in web.dir"),
             key("web.dist", "dist", "the built frontend, relative to web.dir (synced to the bucket's web/)"),
+            key("server.dir", "infrastructure/server", "the server's files (compose, nginx.conf), synced to the bucket's config/"),
             key("image.backend.dockerfile", "server/Dockerfile", "Dockerfile of the API image (ecr.repositories' first)"),
             key("image.backend.context", "server", "build context of the API image"),
             key("image.ssr.dockerfile", "web/Dockerfile", "Dockerfile of the SSR image (ecr.repositories' second)"),

@@ -137,6 +137,10 @@ public final class Stages {
         return ctx.repo().resolve(ctx.config().get("web.dir"));
     }
 
+    private Path serverDir() {
+        return ctx.repo().resolve(ctx.config().get("server.dir"));
+    }
+
     private Path dist() {
         return webDir().resolve(ctx.config().get("web.dist"));
     }
@@ -164,7 +168,9 @@ public final class Stages {
         return Step.named("sync-web")
                 .describe(() -> "sync " + dist() + " to s3://" + bucketOrPlaceholder() + "/web/ (AWS SDK): upload new"
                         + " and changed files (size + MD5/ETag), delete the rest, Content-Type by extension,"
-                        + " Cache-Control '" + WebSync.IMMUTABLE + "' for hashed assets and '" + WebSync.NO_CACHE + "' otherwise")
+                        + " Cache-Control '" + WebSync.IMMUTABLE + "' for hashed assets and '" + WebSync.NO_CACHE + "' otherwise;"
+                        + " then " + serverDir() + " (the server's compose file and nginx.conf) to s3://" + bucketOrPlaceholder()
+                        + "/config/, which deploy syncs onto the host")
                 .action(step -> {
                     Path versionFile = dist().resolve("version.txt");
                     if (!Files.isRegularFile(versionFile)) {
@@ -177,7 +183,14 @@ public final class Stages {
                     }
                     WebSync.Result result = new WebSync(ctx.s3(), ctx.config().require("deploy.bucket"), "web/").sync(dist());
                     step.note(result.toString());
-                    step.console().info("  " + result);
+                    step.console().info("  web/: " + result);
+                    if (Files.isDirectory(serverDir())) {
+                        WebSync.Result config = new WebSync(ctx.s3(), ctx.config().require("deploy.bucket"), "config/")
+                                .sync(serverDir());
+                        step.console().info("  config/: " + config);
+                    } else {
+                        step.console().warn(serverDir() + " does not exist: config/ in the bucket is left as it is");
+                    }
                 });
     }
 

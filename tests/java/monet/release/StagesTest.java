@@ -71,6 +71,22 @@ class StagesTest {
     }
 
     @Test
+    void syncWebAlsoPublishesTheServerFilesThatDeployPullsOntoTheHost() throws Exception {
+        Path server = Files.createDirectories(box.repo.resolve("infrastructure/server"));
+        Files.writeString(server.resolve("nginx.conf"), "events {}\n");
+        Files.writeString(server.resolve("docker-compose.prod.yml"), "services: {}\n");
+        run("1.1.0", false, "build-web");
+        run("1.1.0", false, "sync-web");
+        assertThat(box.s3.getObjectAsBytes(g -> g.bucket(box.bucket).key("config/nginx.conf")).asUtf8String()).isEqualTo("events {}\n");
+        assertThat(box.s3.getObjectAsBytes(g -> g.bucket(box.bucket).key("config/docker-compose.prod.yml")).asUtf8String())
+                .isEqualTo("services: {}\n");
+        Files.delete(server.resolve("nginx.conf"));
+        run("1.1.0", false, "sync-web");
+        assertThat(box.s3.listObjectsV2(l -> l.bucket(box.bucket).prefix("config/")).contents())
+                .extracting(o -> o.key()).containsExactly("config/docker-compose.prod.yml");
+    }
+
+    @Test
     void imagesBuildInParallelLogInWithThePasswordOnStdinAndPushBothTags() {
         box.env.put("DOCKER_STANDIN_BUILD_SECONDS", "1");
 
