@@ -45,7 +45,7 @@ public final class StepContext {
         if (!timeout.isZero() && timeout.compareTo(wait.deadline()) < 0) {
             wait.deadline(timeout);
         }
-        return wait.await();
+        return wait.await(console);
     }
 
     /** Stores a value for later steps. */

@@ -87,10 +87,15 @@ public final class Wait<T> {
      * @throws WaitTimeoutException when the deadline passes first
      */
     public T await() throws Exception {
+        return await(Console.get());
+    }
+
+    /** {@link #await()}, showing progress on the given console (a pipeline step's own). */
+    public T await(Console console) throws Exception {
         long start = System.nanoTime();
         long end = start + deadline.toNanos();
         Attempt attempt = new Attempt(start);
-        try (Console.Status status = Console.get().status("waiting: " + what)) {
+        try (Console.Status status = console.status("waiting: " + what)) {
             while (true) {
                 attempt.number++;
                 try {
