@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
                 "  ses-test send --scenario bounce",
                 "  ses-test send --to me@example.com --subject Hello --dry-run",
                 "  SES_SENDER_EMAIL=noreply@example.com ses-test status",
-                "See README.md, section 'ses-test', for the SES sandbox and production access."},
+                "See docs/ses-test.md for the SES sandbox and production access."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (something blocks sending, a record is wrong, SES refused)", "2:usage error"})
 class SesTest implements Callable<Integer> {

@@ -10,7 +10,7 @@ import monet.console.Console;
 
 /** Judges a {@link SesSnapshot}: one {@link Check} per part, each problem with its fix. */
 public final class StatusReport {
-    static final String README = "see README.md, section 'ses-test'";
+    static final String README = "see docs/ses-test.md, 'The SES sandbox and production access'";
 
     private final SesSettings settings;
     private final SesSnapshot snapshot;

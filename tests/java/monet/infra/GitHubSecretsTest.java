@@ -135,15 +135,10 @@ class GitHubSecretsTest {
         assertThat(run.stdout()).contains("would set AWS_ACCESS_KEY_ID on dmfenton/CodeMonet", "would set AWS_SECRET_ACCESS_KEY on dmfenton/CodeMonet");
     }
 
-    /** The README's secrets table lists what the command sets and exactly the secrets the workflows use. */
+    /** The secrets table of docs/infrastructure.md lists what the command sets and exactly the secrets the workflows use. */
     @Test
     void readmeSecretsTableMatchesTheWorkflowsAndTheCommand() throws IOException {
-        String readme = Files.readString(Repo.file("README.md"));
-        int section = readme.indexOf("\n## Infrastructure");
-        assertThat(section).as("README has a ## Infrastructure section").isPositive();
-        String infrastructure = readme.substring(section + 1);
-        int next = infrastructure.indexOf("\n## ");
-        infrastructure = next < 0 ? infrastructure : infrastructure.substring(0, next);
+        String infrastructure = Files.readString(Repo.file("docs/infrastructure.md"));
         Set<String> table = new TreeSet<>();
         Matcher row = Pattern.compile("(?m)^\\|\\s*`([A-Z][A-Z0-9_]+)`\\s*\\|").matcher(infrastructure);
         while (row.find()) {
@@ -165,7 +160,7 @@ class GitHubSecretsTest {
         }
         org.junit.jupiter.api.Assumptions.assumeFalse(used.isEmpty(), "no workflow uses a secret yet (the release issue adds them)");
         used.add("GITHUB_TOKEN");
-        assertThat(table).as("README secrets table vs the workflows' secrets.*").isEqualTo(used);
+        assertThat(table).as("docs/infrastructure.md secrets table vs the workflows' secrets.*").isEqualTo(used);
     }
 
     private String terraform(Path dir, String... args) {

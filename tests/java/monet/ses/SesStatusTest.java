@@ -104,7 +104,7 @@ class SesStatusTest {
             StatusReport report = new StatusReport(MotoSes.SETTINGS, snapshot);
             Check production = byName(report).get("production access");
             assertThat(production.state()).isEqualTo(Check.State.PROBLEM);
-            assertThat(production.fix()).startsWith("in the sandbox: request production access").contains("README.md");
+            assertThat(production.fix()).startsWith("in the sandbox: request production access").contains("docs/ses-test.md");
             assertThat(byName(report).get("sending").state()).isEqualTo(Check.State.OK);
             assertThat(report.ok()).isFalse();
         }

@@ -63,7 +63,7 @@ class StatusReportTest {
         Check c = check(new SesSnapshot(VERIFIED, null, DKIM_OK, MAIL_FROM_OK, sandbox, QUOTA), "production access");
         assertThat(c.state()).isEqualTo(Check.State.PROBLEM);
         assertThat(c.fix()).isEqualTo("in the sandbox: request production access: AWS Console -> SES -> Account dashboard "
-                + "-> Request production access (see README.md, section 'ses-test')");
+                + "-> Request production access (see docs/ses-test.md, 'The SES sandbox and production access')");
         SesSnapshot.Account pending = new SesSnapshot.Account("sesv2 GetAccount", false, true, "HEALTHY", "PENDING", "", "");
         Check waiting = check(new SesSnapshot(VERIFIED, null, DKIM_OK, MAIL_FROM_OK, pending, QUOTA), "production access");
         assertThat(waiting.detail()).contains("production access request PENDING");
