@@ -71,7 +71,7 @@ public final class Secrets {
         return forms;
     }
 
-    /** What {@code monet.process.Shell.quote} writes for a value that is not a plain word (plain words are their own form). */
+    /** What {@code Shell.quote} writes for a value that is not a plain word (a plain word is its own form). */
     private static String shellQuoted(String value) {
         return "'" + value.replace("'", "'\\''") + "'";
     }
