@@ -1,5 +1,8 @@
 package monet.changelog;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -355,28 +358,24 @@ public final class Changelog {
 
     /** The structure as JSON: title, and per release its version, date, yanked flag, sections and entries. */
     public String toJson() {
-        Json json = new Json().beginObject().name("file").value(name).name("title").value(title());
-        json.name("releases").beginArray();
+        ObjectNode json = JsonNodeFactory.instance.objectNode().put("file", name).put("title", title());
+        ArrayNode releasesJson = json.putArray("releases");
         for (Release release : releases) {
-            json.beginObject().name("label").value(release.label())
-                    .name("version").value(release.version() == null ? null : release.version().toString())
-                    .name("unreleased").value(release.isUnreleased())
-                    .name("date").value(release.dateText())
-                    .name("yanked").value(release.isYanked())
-                    .name("line").value(release.line())
-                    .name("link").value(linkOf(release))
-                    .name("sections").beginArray();
+            ObjectNode r = releasesJson.addObject().put("label", release.label())
+                    .put("version", release.version() == null ? null : release.version().toString())
+                    .put("unreleased", release.isUnreleased())
+                    .put("date", release.dateText())
+                    .put("yanked", release.isYanked())
+                    .put("line", release.line())
+                    .put("link", linkOf(release));
+            ArrayNode sectionsJson = r.putArray("sections");
             for (Section section : release.sections) {
-                json.beginObject().name("type").value(section.name()).name("line").value(section.line())
-                        .name("entries").beginArray();
-                for (Entry entry : section.entries()) {
-                    json.value(entry.text());
-                }
-                json.endArray().endObject();
+                ArrayNode entries = sectionsJson.addObject().put("type", section.name()).put("line", section.line())
+                        .putArray("entries");
+                section.entries().forEach(entry -> entries.add(entry.text()));
             }
-            json.endArray().endObject();
         }
-        return json.endArray().endObject().toString();
+        return json.toString();
     }
 
     /** The URL a release heading links to (inline or by a definition), or null. */
