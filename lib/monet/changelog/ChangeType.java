@@ -41,16 +41,19 @@ public enum ChangeType {
         return null;
     }
 
+    /** The type a name means, exactly or by a word real changelogs use for it ({@code Bug fixes} → FIXED), or null. */
+    static ChangeType named(String name) {
+        ChangeType type = of(name);
+        return type != null ? type : SYNONYMS.get(name.trim().toLowerCase(Locale.ROOT));
+    }
+
     /**
      * The type for a command-line argument ({@code fixed}, {@code Fixed}, {@code fix}).
      *
      * @throws ChangelogException naming the nearest type when there is none
      */
     public static ChangeType parse(String name) {
-        ChangeType type = of(name);
-        if (type == null) {
-            type = SYNONYMS.get(name.trim().toLowerCase(Locale.ROOT));
-        }
+        ChangeType type = named(name);
         if (type == null) {
             ChangeType near = nearest(name);
             throw ChangelogException.usage("unknown change type '" + name + "'"

@@ -14,7 +14,9 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -39,9 +41,12 @@ public final class Changelog {
     int titleLine = -1;
     int trailingLinks;
     final List<Release> releases = new ArrayList<>();
+    /** {@code ##} headings named like a change type before any release: sections of nothing, for lint to report. */
+    final List<Section> straySections = new ArrayList<>();
     /** Lines holding link definitions, found by the parser; read into {@link #linkDefinitions} on first use. */
     final List<Integer> linkLines = new ArrayList<>();
     private List<LinkDefinition> links;
+    private Map<String, LinkDefinition> linksByKey;
     final List<Problem> parseProblems = new ArrayList<>();
 
     private Changelog(String name, byte[] bytes, Supplier<Optional<String>> repositoryUrl) {
@@ -356,7 +361,10 @@ public final class Changelog {
         }
     }
 
-    /** The structure as JSON: title, and per release its version, date, yanked flag, sections and entries. */
+    /**
+     * The structure as JSON: title, and per release its version, date, yanked flag, link, sections
+     * with their entries, and the entries outside any section.
+     */
     public String toJson() {
         ObjectNode json = JsonNodeFactory.instance.objectNode().put("file", name).put("title", title());
         ArrayNode releasesJson = json.putArray("releases");
@@ -374,22 +382,44 @@ public final class Changelog {
                         .putArray("entries");
                 section.entries().forEach(entry -> entries.add(entry.text()));
             }
+            ArrayNode outside = r.putArray("entriesOutsideSections");
+            release.entriesOutsideSections().forEach(entry -> outside.add(entry.text()));
         }
         return json.toString();
     }
 
     /** The URL a release heading links to (inline or by a definition), or null. */
     public String linkOf(Release release) {
-        if (release.inlineLink() != null) {
-            return release.inlineLink();
+        return release.inlineLink() != null ? release.inlineLink() : definitionUrl(release.label());
+    }
+
+    /** The definition of a label (matched as Markdown does; the first one wins), or null. */
+    LinkDefinition definition(String label) {
+        if (linksByKey == null) {
+            Map<String, LinkDefinition> byKey = new HashMap<>();
+            for (LinkDefinition link : linkDefinitions()) {
+                byKey.putIfAbsent(link.key(), link);
+            }
+            linksByKey = byKey;
         }
-        String key = LinkDefinition.key(release.label());
-        for (LinkDefinition link : linkDefinitions()) {
-            if (link.key().equals(key)) {
-                return link.url();
+        return linksByKey.get(LinkDefinition.key(label));
+    }
+
+    String definitionUrl(String label) {
+        LinkDefinition definition = definition(label);
+        return definition == null ? null : definition.url();
+    }
+
+    /** The release with the highest version below {@code version} (the one a release of it compares with), or null. */
+    Release below(Version version) {
+        Release best = null;
+        for (Release release : releases) {
+            Version v = release.version();
+            if (v != null && v.compareTo(version) < 0 && (best == null || v.compareTo(best.version()) > 0)) {
+                best = release;
             }
         }
-        return null;
+        return best;
     }
 
     void problem(int line, int column, Problem.Severity severity, String rule, String message) {
