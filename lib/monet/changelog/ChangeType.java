@@ -31,7 +31,7 @@ public enum ChangeType {
     }
 
     /** The type a heading names exactly, ignoring case ({@code fixed} → FIXED), or null. */
-    public static ChangeType of(String name) {
+    static ChangeType of(String name) {
         String trimmed = name.trim();
         for (ChangeType type : ALL) {
             if (type.title.equalsIgnoreCase(trimmed)) {
@@ -64,7 +64,7 @@ public enum ChangeType {
     }
 
     /** The type an unknown heading most likely meant ({@code Fix} → FIXED), or null if none is close. */
-    public static ChangeType nearest(String name) {
+    static ChangeType nearest(String name) {
         String wanted = name.trim().toLowerCase(Locale.ROOT);
         ChangeType synonym = SYNONYMS.get(wanted);
         if (synonym != null) {
@@ -84,7 +84,7 @@ public enum ChangeType {
     }
 
     /** {@code added, changed, deprecated, removed, fixed, security}. */
-    public static String names() {
+    static String names() {
         StringBuilder s = new StringBuilder();
         for (ChangeType type : values()) {
             s.append(s.length() == 0 ? "" : ", ").append(type.name().toLowerCase(Locale.ROOT));

@@ -80,7 +80,7 @@ public final class Changelog {
     }
 
     /** Parses text as {@code CHANGELOG.md}. */
-    public static Changelog parse(String text) {
+    static Changelog parse(String text) {
         return new Changelog("CHANGELOG.md", text.getBytes(StandardCharsets.UTF_8), Optional::empty);
     }
 
@@ -97,27 +97,27 @@ public final class Changelog {
      * The same changelog, deriving release links from this repository web URL
      * ({@code https://github.com/OWNER/REPO}) when the file has no link definitions; null derives none.
      */
-    public Changelog withRepositoryUrl(String webUrl) {
+    Changelog withRepositoryUrl(String webUrl) {
         return new Changelog(name, lines.bytes, () -> Optional.ofNullable(webUrl));
     }
 
     /** The file name used in messages. */
-    public String name() {
+    String name() {
         return name;
     }
 
     /** The bytes, exactly as read or as the edits left them. */
-    public byte[] bytes() {
+    byte[] bytes() {
         return lines.bytes.clone();
     }
 
     /** The content decoded as UTF-8. */
-    public String text() {
+    String text() {
         return new String(lines.bytes, StandardCharsets.UTF_8);
     }
 
     /** The {@code # } title, or null. */
-    public String title() {
+    String title() {
         return titleLine < 0 ? null : lines.text(titleLine).replaceFirst("^\\s*#\\s*", "").trim();
     }
 
@@ -132,7 +132,7 @@ public final class Changelog {
     }
 
     /** The top-most released version (yanked or not) whose heading is SemVer. */
-    public Optional<Release> latest() {
+    Optional<Release> latest() {
         return releases.stream().filter(r -> r.version() != null).findFirst();
     }
 
@@ -164,7 +164,7 @@ public final class Changelog {
     }
 
     /** The link definitions ({@code [label]: url}) outside code, in file order. */
-    public List<LinkDefinition> links() {
+    List<LinkDefinition> links() {
         return linkDefinitions();
     }
 
@@ -389,7 +389,7 @@ public final class Changelog {
     }
 
     /** The URL a release heading links to (inline or by a definition), or null. */
-    public String linkOf(Release release) {
+    String linkOf(Release release) {
         return release.inlineLink() != null ? release.inlineLink() : definitionUrl(release.label());
     }
 

@@ -31,7 +31,7 @@ public final class LintReport {
     }
 
     /** The problems found in each file, by file name as given. */
-    public Map<String, List<Problem>> problems() {
+    Map<String, List<Problem>> problems() {
         return Map.copyOf(problems);
     }
 

@@ -37,7 +37,7 @@ public final class Release {
     }
 
     /** The heading's line, 1-based. */
-    public int line() {
+    int line() {
         return headingLine + 1;
     }
 
@@ -47,17 +47,17 @@ public final class Release {
     }
 
     /** True for the {@code [Unreleased]} section. */
-    public boolean isUnreleased() {
+    boolean isUnreleased() {
         return heading().unreleased;
     }
 
     /** The SemVer version, or null for [Unreleased] or a label that is not SemVer. */
-    public Version version() {
+    Version version() {
         return heading().version;
     }
 
     /** The ISO date, or null when missing or invalid. */
-    public LocalDate date() {
+    LocalDate date() {
         return heading().date;
     }
 
@@ -72,7 +72,7 @@ public final class Release {
     }
 
     /** The link written inline in the heading ({@code ## [1.2.0](URL)}), or null. */
-    public String inlineLink() {
+    String inlineLink() {
         return heading().inlineUrl;
     }
 
@@ -110,7 +110,7 @@ public final class Release {
     }
 
     /** The types of its sections that have entries. */
-    public List<ChangeType> changeTypes() {
+    List<ChangeType> changeTypes() {
         List<ChangeType> types = new ArrayList<>();
         for (Section section : sections) {
             if (section.type() != null && !section.entries.isEmpty() && !types.contains(section.type())) {

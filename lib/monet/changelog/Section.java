@@ -70,7 +70,7 @@ public final class Section {
     }
 
     /** The heading's line, 1-based. */
-    public int line() {
+    int line() {
         return headingLine + 1;
     }
 
@@ -81,7 +81,7 @@ public final class Section {
     }
 
     /** The type it names (ignoring case), or null when it names none. */
-    public ChangeType type() {
+    ChangeType type() {
         read();
         return type;
     }
