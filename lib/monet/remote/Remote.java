@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import monet.MonetException;
 import monet.config.Config;
 import monet.console.Console;
+import monet.console.Secrets;
 import monet.remote.RemoteShell.RemoteCommand;
 import monet.remote.RemoteShell.RemoteResult;
 
@@ -176,7 +177,9 @@ public final class Remote {
             return result.exitCode();
         }
         if (options.json()) {
-            ObjectNode node = JSON.createObjectNode().put("email", email).put("output", result.stdout().strip());
+            // printed unmasked (a generated password is shown this once): the server's own output is masked first
+            ObjectNode node = JSON.createObjectNode().put("email", Secrets.mask(email))
+                    .put("output", Secrets.mask(result.stdout().strip()));
             if (password.generated()) {
                 node.put("password", password.value());
             }
