@@ -284,6 +284,37 @@ abstract class RemoteCommandsContract {
         assertThat(host().sql("SELECT count(*) FROM users WHERE email = '" + validButNasty + "'")).isEqualTo("1");
     }
 
+    @Test
+    void dbIsReadOnlyAndSafeUnlessWriteAndNeverRunsAnythingElse() throws Exception {
+        Path shellMarker = host().dir().resolve("DB-SHELL");
+        assertThat(remote(false).db(".shell touch " + shellMarker, false)).isNotZero();
+        assertThat(err()).contains("safe mode");
+        assertThat(shellMarker).doesNotExist();
+        // the bypass: a second sqlite3, started by .shell, writing the "read-only" database
+        assertThat(remote(false).db(".shell sqlite3 " + host().database() + " \"INSERT INTO drawings (title) VALUES ('bypass')\"", false))
+                .isNotZero();
+        assertThat(host().sql("SELECT count(*) FROM drawings WHERE title = 'bypass'")).isEqualTo("0");
+        reset();
+        Path written = host().dir().resolve("DB-WRITEFILE");
+        assertThat(remote(false).db("SELECT writefile('" + written + "', 'x')", false)).isNotZero();
+        assertThat(err()).contains("cannot use the writefile() function in safe mode");
+        assertThat(written).doesNotExist();
+        reset();
+        assertThat(remote(false).db("SELECT load_extension('" + host().dir().resolve("ext.so") + "')", false)).isNotZero();
+        assertThat(err()).contains("cannot use the load_extension() function in safe mode");
+        reset();
+        Path other = host().dir().resolve("attached.db");
+        assertThat(remote(false).db("ATTACH '" + other + "' AS o; CREATE TABLE o.t (x)", false)).isNotZero();
+        assertThat(err()).contains("cannot run ATTACH in safe mode");
+        assertThat(other).doesNotExist();
+        // --write writes the database, and still nothing else
+        reset();
+        assertThat(remote(false).db(".shell touch " + shellMarker, true)).isNotZero();
+        assertThat(shellMarker).doesNotExist();
+        assertThat(remote(false).db("ATTACH '" + other + "' AS o; CREATE TABLE o.t (x)", true)).isNotZero();
+        assertThat(other).doesNotExist();
+    }
+
     static String sha256(String text) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }

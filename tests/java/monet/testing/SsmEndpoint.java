@@ -59,7 +59,9 @@ import java.util.stream.Collectors;
  *   <li>{@code MaxErrors}: once more invocations failed than it allows, the ones not started
  *       end Cancelled / Terminated; {@code CancelCommand} makes a running invocation Cancelling
  *       (for {@link #cancellingFor}) and then Cancelled;</li>
- *   <li>{@link #throttle} answers ThrottlingException to the next N calls of an action;
+ *   <li>{@link #throttle} answers ThrottlingException to the next N calls of an action (about one
+ *       instance, or any); {@link #latency} makes an action slow, {@link #maxInFlight} says how
+ *       many of its calls a client had in flight at once;
  *       {@link #failNext} makes the next invocation Undeliverable or cancelled by someone else
  *       while running; {@link #reportNext} ends it with any status, such as one the client does
  *       not know yet;</li>
@@ -111,6 +113,9 @@ public final class SsmEndpoint implements AutoCloseable {
     private final Map<String, Map<String, String>> instances = new ConcurrentHashMap<>();
     private final Set<String> offline = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> throttled = new ConcurrentHashMap<>();
+    private final Map<String, Duration> latency = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Integer> maxInFlight = new ConcurrentHashMap<>();
     private final List<ObjectNode> calls = Collections.synchronizedList(new ArrayList<>());
     private final List<Injected> injected = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> hostEnv = new LinkedHashMap<>();
@@ -126,7 +131,7 @@ public final class SsmEndpoint implements AutoCloseable {
         this.host = host;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "ssm-endpoint-http");
             t.setDaemon(true);
             return t;
@@ -245,6 +250,23 @@ public final class SsmEndpoint implements AutoCloseable {
     public SsmEndpoint throttle(String action, int times) {
         throttled.put(action, times);
         return this;
+    }
+
+    /** The next {@code times} calls of {@code action} about one instance (its InstanceId) answer ThrottlingException. */
+    public SsmEndpoint throttle(String action, String instanceId, int times) {
+        throttled.put(action + "@" + instanceId, times);
+        return this;
+    }
+
+    /** Each call of {@code action} takes this long to answer (the service's own latency). */
+    public SsmEndpoint latency(String action, Duration delay) {
+        latency.put(action, delay);
+        return this;
+    }
+
+    /** The most calls of {@code action} that were being answered at the same time. */
+    public int maxInFlight(String action) {
+        return maxInFlight.getOrDefault(action, 0);
     }
 
     /** The next invocation ends with this failure. */
@@ -372,11 +394,20 @@ public final class SsmEndpoint implements AutoCloseable {
         try {
             JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
             calls.add(JSON.createObjectNode().put("action", action).set("body", request));
-            Integer remaining = throttled.get(action);
-            if (remaining != null && remaining > 0) {
-                throttled.put(action, remaining - 1);
-                error(exchange, "ThrottlingException", "Rate exceeded");
-                return;
+            for (String key : List.of(action + "@" + request.path("InstanceId").asText(), action)) {
+                Integer remaining = throttled.get(key);
+                if (remaining != null && remaining > 0) {
+                    throttled.put(key, remaining - 1);
+                    error(exchange, "ThrottlingException", "Rate exceeded");
+                    return;
+                }
+            }
+            int now = inFlight.computeIfAbsent(action, a -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            maxInFlight.merge(action, now, Math::max);
+            try {
+                sleep(latency.getOrDefault(action, Duration.ZERO));
+            } finally {
+                inFlight.get(action).decrementAndGet();
             }
             JsonNode response;
             switch (action) {
