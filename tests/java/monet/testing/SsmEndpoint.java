@@ -881,12 +881,24 @@ public final class SsmEndpoint implements AutoCloseable {
         return response;
     }
 
+    /** ListCommands, with the InvokedAfter and InvokedBefore filters (ISO 8601 times). */
     private JsonNode listCommands(JsonNode request) {
         ObjectNode response = JSON.createObjectNode();
         ArrayNode list = response.putArray("Commands");
         List<CommandState> selected;
         synchronized (commands) {
-            selected = request.has("CommandId") ? List.of(command(request)) : List.copyOf(commands.values());
+            selected = new ArrayList<>(request.has("CommandId") ? List.of(command(request)) : List.copyOf(commands.values()));
+        }
+        for (JsonNode filter : request.path("Filters")) {
+            String key = filter.path("key").asText();
+            double at = java.time.Instant.parse(filter.path("value").asText()).toEpochMilli() / 1000.0;
+            if (key.equals("InvokedAfter")) {
+                selected.removeIf(c -> c.requested < at);
+            } else if (key.equals("InvokedBefore")) {
+                selected.removeIf(c -> c.requested > at);
+            } else {
+                throw new ApiError("InvalidFilterKey", null);
+            }
         }
         selected.forEach(c -> list.add(describe(c)));
         return response;
