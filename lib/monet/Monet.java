@@ -15,6 +15,8 @@
 //DEPS software.amazon.awssdk:url-connection-client:2.57.8
 //SOURCES *.java
 //SOURCES **/*.java
+// The host scripts, as class-path resources beside monet.host (Maven: a resources entry in pom.xml).
+//FILES monet/host/sh/=host/sh/*.sh
 package monet;
 
 /** The monet ops toolkit's shared library: see the packages below {@code monet}. */

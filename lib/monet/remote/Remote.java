@@ -10,21 +10,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import monet.MonetException;
+import monet.aws.Aws;
 import monet.config.Config;
 import monet.console.Console;
-import monet.remote.RemoteShell.RemoteCommand;
-import monet.remote.RemoteShell.RemoteResult;
+import monet.host.HostScript;
+import monet.host.HostScripts;
+import monet.host.RemoteShell.RemoteCommand;
+import monet.host.RemoteShell.RemoteResult;
+import monet.host.RemoteShell;
+import monet.host.SshShell;
+import monet.host.SsmFleet;
+import monet.host.SsmShell;
+import monet.host.Transports;
 
 /**
- * The {@code remote} commands: each builds its script with {@link ServerScripts}, runs it on
+ * The {@code remote} commands: each builds its script with {@link HostScripts}, runs it on
  * one instance ({@link Transports#open}) or on every tagged instance ({@link SsmFleet}), and
  * prints data on stdout (JSON with {@code --json}), diagnostics on stderr. Each returns the
  * process exit code: the remote script's own for a single instance, 1 if any instance of a
  * fleet failed. {@code --dry-run} prints exactly what would be sent and contacts nothing.
  */
 public final class Remote {
-    /** The secret variable the create-user script reads. */
-    static final String PASSWORD_VARIABLE = "MONET_PASSWORD";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -41,13 +47,13 @@ public final class Remote {
 
     private final Config config;
     private final Options options;
-    private final ServerScripts scripts;
+    private final HostScripts scripts;
     private RemoteShell shell;
 
     public Remote(Config config, Options options) {
         this.config = config;
         this.options = options;
-        this.scripts = new ServerScripts(config);
+        this.scripts = new HostScripts(config, () -> Aws.region(config).id(), HostScripts.who(System.getenv()), "-");
         if (options.targets() != null && Transports.via(options.via()) != Transports.Via.SSM) {
             throw MonetException.usage("--all and --targets run through SSM's targeting: they cannot be combined with --via "
                     + options.via());
@@ -71,8 +77,8 @@ public final class Remote {
         return options.timeout() != null ? options.timeout() : Transports.timeout(config);
     }
 
-    private RemoteCommand command(String description, String script) {
-        return RemoteCommand.of(description, script, timeout());
+    private RemoteCommand command(String description, HostScript script) {
+        return RemoteCommand.of(description, script.text(), timeout());
     }
 
     // ---- commands -----------------------------------------------------------------------------
@@ -92,8 +98,7 @@ public final class Remote {
         if (options.dryRun()) {
             Console.get().out(shell().preview(first));
             Console.get().out("# then, every " + Console.formatDuration(every) + ", with the last line's time as CURSOR:");
-            Console.get().out(shell().preview(command("logs of " + name, scripts.logs(name, -1, "CURSOR", true)
-                    .replace("'CURSOR'", "CURSOR"))));
+            Console.get().out(shell().preview(command("logs of " + name, scripts.logs(name, -1, "CURSOR", true))));
             return 0;
         }
         LogCursor cursor = new LogCursor(timestamps, Console.get()::out);
@@ -112,7 +117,12 @@ public final class Remote {
             if (!keepGoing.getAsBoolean()) {
                 return 0;
             }
-            SsmShell.sleep(every);
+            try {
+                Thread.sleep(every.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MonetException("interrupted while following the logs");
+            }
             next = cursor.position() == null ? first
                     : command("logs of " + name, scripts.logs(name, -1, cursor.position(), true));
         }
@@ -146,7 +156,7 @@ public final class Remote {
     }
 
     public int migrate() {
-        return stream(command("migrate", scripts.migrate()));
+        return stream(command("migrate", scripts.migrate("", "")));
     }
 
     public int createInvite() {
@@ -159,12 +169,12 @@ public final class Remote {
 
     /** Creates a user with the password (see {@link Passwords}); a generated one is printed once at the end. */
     public int createUser(String email, Passwords.Password password) {
-        ServerScripts.email(email);
+        HostScripts.email(email);
         if (options.targets() != null) {
             throw MonetException.usage("create-user runs on one instance (drop --all/--targets)");
         }
-        RemoteCommand command = command("create-user " + email, scripts.createUser(email, PASSWORD_VARIABLE))
-                .withSecret(PASSWORD_VARIABLE, password.value());
+        RemoteCommand command = command("create-user " + email, scripts.createUser(email))
+                .withSecret(HostScripts.PASSWORD_VARIABLE, password.value());
         if (options.dryRun()) {
             Console.get().out(shell().preview(command));
             return 0;
@@ -239,7 +249,7 @@ public final class Remote {
     }
 
     /** exec and shell: streamed, or one JSON object with the exit code and both streams. */
-    private int commandLine(String description, String script) {
+    private int commandLine(String description, HostScript script) {
         RemoteCommand command = command(description, script);
         if (!options.json() || options.dryRun() || options.targets() != null) {
             return stream(command);

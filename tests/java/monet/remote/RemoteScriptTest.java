@@ -198,7 +198,7 @@ class RemoteScriptTest {
         CmdResult r = remote("", viaEndpoint(), "db", "--dry-run", "SELECT 1");
         assertThat(r.exitCode()).isZero();
         assertThat(r.stdout()).contains("# SSM SendCommand to the running instance tagged Name=drawing-agent")
-                .contains("sqlite3 -bail -readonly").contains("'SELECT 1'");
+                .contains("SQL='SELECT 1'\nWRITE=no\n").contains("# --- db.sh\n").contains("sqlite3 \"$@\" \"$DATABASE\" \"$SQL\"");
         assertThat(endpoint.count("SendCommand")).isEqualTo(before);
     }
 
