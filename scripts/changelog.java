@@ -4,7 +4,12 @@
 // A short-lived CLI: the C1 compiler alone starts faster and spends less CPU (measured in bench/).
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Read, check and edit Keep a Changelog files: lint, add, release, notes, show.
-//SOURCES ../lib/monet/Monet.java
+//SOURCES ../lib/monet/package-info.java
+//SOURCES ../lib/monet/changelog/package-info.java
+//SOURCES ../lib/monet/cli/package-info.java
+//SOURCES ../lib/monet/config/package-info.java
+//SOURCES ../lib/monet/console/package-info.java
+//SOURCES ../lib/monet/process/package-info.java
 package monet.scripts;
 
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,17 @@
 //JAVA 17+
 //JAVAC_OPTIONS -encoding UTF-8
 //DESCRIPTION Cut, build, publish, deploy, verify and roll back releases of Code Monet.
-//SOURCES ../lib/monet/Monet.java
+//SOURCES ../lib/monet/package-info.java
+//SOURCES ../lib/monet/aws/package-info.java
+//SOURCES ../lib/monet/changelog/package-info.java
+//SOURCES ../lib/monet/cli/package-info.java
+//SOURCES ../lib/monet/config/package-info.java
+//SOURCES ../lib/monet/console/package-info.java
+//SOURCES ../lib/monet/host/package-info.java
+//SOURCES ../lib/monet/infra/package-info.java
+//SOURCES ../lib/monet/pipeline/package-info.java
+//SOURCES ../lib/monet/process/package-info.java
+//SOURCES ../lib/monet/release/package-info.java
 // Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
 // JVM warnings go to stderr and CDS's own notes nowhere, so stdout stays data.
 //CDS
@@ -17,8 +27,9 @@ import monet.MonetException;
 import monet.cli.Cli;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
+import monet.cli.HostOptions;
 import monet.console.Console;
-import monet.host.HostOptions;
+import monet.host.HostTarget;
 import monet.release.Cut;
 import monet.release.ReleaseContext;
 import monet.release.Stages;
@@ -74,7 +85,7 @@ class release implements Callable<Integer> {
 
         ReleaseContext context(String version) {
             return new ReleaseContext(config.config(), Path.of("").toAbsolutePath(), System.getenv(), host.dryRun(), version,
-                    host.target(config.config()));
+                    HostTarget.of(config.config(), host.via(), host.instance(), host.timeout()));
         }
     }
 

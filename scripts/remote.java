@@ -2,7 +2,14 @@
 //JAVA 17+
 //JAVAC_OPTIONS -encoding UTF-8
 //DESCRIPTION Manage the production server over SSM (or SSH, or locally): logs, status, restart, migrate, users, exec, shell, db, ssh.
-//SOURCES ../lib/monet/Monet.java
+//SOURCES ../lib/monet/package-info.java
+//SOURCES ../lib/monet/aws/package-info.java
+//SOURCES ../lib/monet/cli/package-info.java
+//SOURCES ../lib/monet/config/package-info.java
+//SOURCES ../lib/monet/console/package-info.java
+//SOURCES ../lib/monet/host/package-info.java
+//SOURCES ../lib/monet/process/package-info.java
+//SOURCES ../lib/monet/remote/package-info.java
 // Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
 // JVM warnings go to stderr and CDS's own notes nowhere, so stdout stays data.
 //CDS
@@ -16,9 +23,10 @@ import java.util.concurrent.Callable;
 import monet.cli.Cli;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
-import monet.host.HostOptions;
+import monet.cli.HostOptions;
 import monet.remote.Passwords;
 import monet.remote.Remote;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +34,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 @Command(name = "remote", mixinStandardHelpOptions = true,
         subcommands = {remote.Logs.class, remote.Status.class, remote.Restart.class, remote.Version.class,

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import monet.process.Shell;
 
 /**
- * A POSIX sh script that runs on the host: one of the {@code .sh} files in {@code sh/} next to
- * this class, whose text never changes. Its inputs go in front of it as variable assignments,
+ * A POSIX sh script that runs on the host: one of the {@code .sh} files beside this class, whose
+ * text never changes. Its inputs go in front of it as variable assignments,
  * each value quoted with {@link Shell#quote}, and the shared files it needs (such as
  * {@code functions.sh}) between the two. Immutable: every {@code with} returns a copy.
  *
@@ -38,7 +38,7 @@ public final class HostScript {
         this.shared = shared;
     }
 
-    /** The script {@code sh/NAME.sh}, without inputs yet. */
+    /** The script {@code NAME.sh}, without inputs yet. */
     public static HostScript of(String name) {
         file(name);
         return new HostScript(name, Map.of(), List.of());
@@ -73,7 +73,7 @@ public final class HostScript {
         return script;
     }
 
-    /** This script with the shared file {@code sh/NAME.sh} sent in front of it. */
+    /** This script with the shared file {@code NAME.sh} sent in front of it. */
     public HostScript using(String file) {
         file(file);
         List<String> more = new ArrayList<>(shared);
@@ -124,7 +124,7 @@ public final class HostScript {
     }
 
     private static String load(String name) {
-        String resource = "sh/" + name + ".sh";
+        String resource = name + ".sh";
         try (InputStream in = HostScript.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("no host script monet/host/" + resource + " on the class path");

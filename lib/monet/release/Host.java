@@ -10,9 +10,9 @@ import monet.MonetException;
 import monet.console.Console;
 import monet.host.HostScript;
 import monet.host.HostScripts;
+import monet.host.RemoteShell;
 import monet.host.RemoteShell.RemoteCommand;
 import monet.host.RemoteShell.RemoteResult;
-import monet.host.RemoteShell;
 
 /** Runs host scripts on the instance for a release and turns their endings into results or clear failures. */
 final class Host {

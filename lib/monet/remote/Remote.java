@@ -13,11 +13,12 @@ import monet.MonetException;
 import monet.aws.Aws;
 import monet.config.Config;
 import monet.console.Console;
+import monet.console.Secrets;
 import monet.host.HostScript;
 import monet.host.HostScripts;
+import monet.host.RemoteShell;
 import monet.host.RemoteShell.RemoteCommand;
 import monet.host.RemoteShell.RemoteResult;
-import monet.host.RemoteShell;
 import monet.host.SshShell;
 import monet.host.SsmFleet;
 import monet.host.SsmShell;
@@ -186,7 +187,9 @@ public final class Remote {
             return result.exitCode();
         }
         if (options.json()) {
-            ObjectNode node = JSON.createObjectNode().put("email", email).put("output", result.stdout().strip());
+            // printed unmasked (a generated password is shown this once): the server's own output is masked first
+            ObjectNode node = JSON.createObjectNode().put("email", Secrets.mask(email))
+                    .put("output", Secrets.mask(result.stdout().strip()));
             if (password.generated()) {
                 node.put("password", password.value());
             }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The host scripts: shellcheck on each file and on each script as it is sent, inputs kept out of the text. */
 class HostScriptsTest {
-    static final Path DIR = Repo.file("lib/monet/host/sh");
+    static final Path DIR = Repo.file("lib/monet/host");
     static final String HOSTILE = "x'; touch PWNED; echo '$(touch PWNED)`touch PWNED`\n\"";
 
     @TempDir
@@ -88,7 +88,7 @@ class HostScriptsTest {
             assertThat(code).as(file + " is used").contains("\"" + name + "\"");
             assertThat(HostScript.of(name).text()).as("loaded from the class path").endsWith(HostScript.file(name));
         }
-        assertThatThrownBy(() -> HostScript.of("no-such-script")).hasMessageContaining("no host script monet/host/sh/no-such-script.sh");
+        assertThatThrownBy(() -> HostScript.of("no-such-script")).hasMessageContaining("no host script monet/host/no-such-script.sh");
     }
 
     @Test

@@ -1,13 +1,12 @@
-package monet.host;
+package monet.cli;
 
 import java.time.Duration;
-import monet.config.Config;
 import picocli.CommandLine.Option;
 
 /**
  * The options of every command that runs something on the host, in {@code remote} and
  * {@code release} alike (a picocli mixin): {@code --via}, {@code --instance}, {@code --dry-run},
- * {@code --timeout}.
+ * {@code --timeout}. The host package's HostTarget turns them into where the scripts run.
  */
 public final class HostOptions {
     @Option(names = "--via", paramLabel = "ssm|ssh|local", defaultValue = "ssm",
@@ -44,10 +43,5 @@ public final class HostOptions {
     /** {@code --timeout}, or null when not given. */
     public Duration timeout() {
         return timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds);
-    }
-
-    /** Where the scripts run, opened on first use. */
-    public HostTarget target(Config config) {
-        return HostTarget.of(config, via, instance, timeout());
     }
 }
