@@ -14,6 +14,8 @@ final class Parser {
     private final Changelog.Lines lines;
     private final Changelog doc;
     private Release release;
+    /** The heading {@link #namesARelease} took apart, for the release it starts. */
+    private Release.Heading releaseHeading;
     private Section section;
     private Section.EntrySpan entry;
     private int blankSinceEntry;
@@ -162,8 +164,9 @@ final class Parser {
         }
     }
 
+    /** A bullet indented further than the entry's own (by two, as Markdown nests lists) belongs to that entry. */
     private void bullet(int line, int indent) {
-        if (entry != null && indent >= 2) {
+        if (entry != null && indent >= entry.indent + 2) {
             entry.lastLine = line;
             blankSinceEntry = 0;
             return;
@@ -171,7 +174,7 @@ final class Parser {
         if (release == null) {
             return;
         }
-        entry = new Section.EntrySpan(lines, line);
+        entry = new Section.EntrySpan(lines, line, indent);
         blankSinceEntry = 0;
         if (section != null) {
             section.entries.add(entry);
@@ -180,8 +183,20 @@ final class Parser {
         }
     }
 
+    /**
+     * A {@code ##} heading is a release unless it is named like a change type ({@code ## Changed}:
+     * a section at the wrong level); a heading of another level that names a version or
+     * [Unreleased] is a release at the wrong level. Lint reports both; nothing under them is lost.
+     */
     private byte heading(int line, int level, int s, int e) {
         entry = null;
+        if (level == 2 && !namesAChangeType(line, s, e) || level != 2 && namesARelease(line, s, e)) {
+            close(line);
+            release = new Release(lines, line, level, releaseHeading);
+            releaseHeading = null;
+            doc.releases.add(release);
+            return RELEASE;
+        }
         if (level == 1) {
             if (doc.titleLine < 0 && release == null) {
                 doc.titleLine = line;
@@ -190,19 +205,53 @@ final class Parser {
             release = null;
             return TITLE;
         }
-        if (level == 2) {
-            close(line);
-            release = new Release(lines, line);
-            doc.releases.add(release);
-            return RELEASE;
-        }
-        if (level == 3 && release != null) {
+        if (level == 3 && release != null || level == 2) {
             closeSection(line);
-            section = new Section(lines, line);
-            release.sections.add(section);
+            section = new Section(lines, line, level);
+            (release != null ? release.sections : doc.straySections).add(section);
             return SECTION;
         }
         return HEADING;
+    }
+
+    /** Where a heading's text starts, after its hashes and blanks. */
+    private int textStart(int s, int e) {
+        int i = s;
+        while (i < e && (b[i] == ' ' || b[i] == '\t' || b[i] == '#')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** {@code ## Changed}, {@code ## Bug fixes}: decoded only when it starts with a letter (versions do not). */
+    private boolean namesAChangeType(int line, int s, int e) {
+        int i = textStart(s, e);
+        boolean letter = i < e && (b[i] >= 'A' && b[i] <= 'Z' || b[i] >= 'a' && b[i] <= 'z');
+        return letter && ChangeType.named(Section.name(lines.text(line))) != null;
+    }
+
+    /**
+     * {@code # [1.0.0] - DATE}, {@code ### 1.0.0}, {@code # [Unreleased]}: decoded only when it starts
+     * like one (a digit, {@code v} and a digit, or {@code u}, after an optional {@code [}); the
+     * heading taken apart is kept for the release.
+     */
+    private boolean namesARelease(int line, int s, int e) {
+        int i = textStart(s, e);
+        if (i < e && b[i] == '[') {
+            i++;
+        }
+        if (i < e && (b[i] == 'v' || b[i] == 'V') && i + 1 < e && b[i + 1] >= '0' && b[i + 1] <= '9') {
+            i++;
+        }
+        if (i == e || !(b[i] >= '0' && b[i] <= '9' || b[i] == 'u' || b[i] == 'U')) {
+            return false;
+        }
+        Release.Heading heading = Release.Heading.parse(lines.text(line));
+        if (heading.version == null && !heading.unreleased) {
+            return false;
+        }
+        releaseHeading = heading;
+        return true;
     }
 
     private void closeSection(int line) {
