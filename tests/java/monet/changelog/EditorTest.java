@@ -239,7 +239,7 @@ class EditorTest {
     void releaseFollowsTheFilesHeadingConvention() {
         Changelog parens = Fixtures.parse("date-in-parentheses.md");
         assertThat(text(parens.release(Version.parse("1.2.0"), DAY))).contains("## [Unreleased]\n\n## [1.2.0] (2024-12-24)\n\n### Added\n");
-        for (String heading : List.of("## 1.1.0 - 2024-03-01", "## [1.1.0] – 2024-03-01", "## [1.1.0] 2024-03-01", "## v1.1.0 (2024-03-01)",
+        for (String heading : List.of("## 1.1.0 - 2024-03-01", "## [1.1.0] – 2024-03-01", "## [1.1.0] 2024-03-01", "## v1.1.0 (2024-03-01)", "## 1.1.0 / 2024-03-01", "## [1.1.0] -- 2024-03-01",
                 "## [1.1.0] - 2024-03-01 [YANKED]", "## [1.1.0] - 2024-03-01 (the big one)", "# [1.1.0] - 2024-03-01")) {
             Changelog log = Changelog.parse(parens.text().replace("## [1.1.0] (2024-03-01)", heading));
             String expected = heading.replace("1.1.0", "1.2.0").replace("2024-03-01", "2024-12-24").replace(" [YANKED]", "")
