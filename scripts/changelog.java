@@ -151,7 +151,7 @@ class changelog implements Callable<Integer> {
         "release is written) and [Unreleased] is left empty. Links follow the",
         "file's style and tag prefix (from the git remote 'origin' when the file",
         "has none): [Unreleased] compares from the new tag, the new version from",
-        "the version below it (the highest one, whatever a stale link says);",
+        "the version below it (the highest dated one, whatever a stale link says);",
         "when versions are linked, [Unreleased] and versions released without a",
         "link above the linked ones get one too. Refuses, changing nothing, when",
         "[Unreleased] is empty, or VERSION exists, is not SemVer or is not greater",

@@ -215,8 +215,8 @@ class EditorTest {
                 + "[0.1.0]: https://github.com/example/unlinked/releases/tag/v0.1.0\n");
         assertThat(released.lint()).isEmpty();
         Changelog planned = Changelog.parse(log.text().replace("## [0.3.0] - 2024-03-01", "## [0.3.0] - TBD"));
-        assertThat(text(planned.release(Version.parse("0.3.1"), DAY))).as("a version not released yet gets no link")
-                .doesNotContain("[0.3.0]:").contains("[0.3.1]: https://github.com/example/unlinked/compare/v0.3.0...v0.3.1\n");
+        assertThat(text(planned.release(Version.parse("0.3.1"), DAY))).as("a version not released yet: no link, no compare with it")
+                .doesNotContain("[0.3.0]:").contains("[0.3.1]: https://github.com/example/unlinked/compare/v0.2.0...v0.3.1\n");
     }
 
     @Test
