@@ -106,8 +106,11 @@ class remote implements Callable<Integer> {
     }
 
     @Command(name = "logs", mixinStandardHelpOptions = true, description = {"Show a container's logs (docker logs).",
-            "With --follow keeps printing new lines until Ctrl-C: it asks again every --every seconds for the lines since the "
-                    + "last one it printed, so nothing is shown twice or missed."})
+            "With --follow keeps printing new lines until Ctrl-C, none twice, none missed: over SSM it reads CloudWatch Logs "
+                    + "(logs.group, the infrastructure's app_log_group), where the server's CloudWatch agent ships every "
+                    + "container's lines, so no command runs on the instance; with logs.group empty, or --via ssh|local, it "
+                    + "asks docker every --every seconds for the lines since the last one (over SSM at most every 5 s: each "
+                    + "poll is a command in the SSM history)."})
     static class Logs implements Callable<Integer> {
         @Mixin Where where;
         @ArgGroup(exclusive = true) Fleet fleet;
@@ -121,8 +124,9 @@ class remote implements Callable<Integer> {
         @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until interrupted.")
         boolean follow;
 
-        @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "2", description = "With --follow: seconds between polls (default 2).")
-        double every;
+        @Option(names = "--every", paramLabel = "SECONDS",
+                description = "With --follow: seconds between polls (default 2; 10 when polling over SSM, at least 5 there).")
+        Double every;
 
         @Option(names = {"-t", "--timestamps"}, description = "Show docker's timestamp on each line.")
         boolean timestamps;
@@ -134,7 +138,8 @@ class remote implements Callable<Integer> {
         public Integer call() {
             Remote remote = where.remote(false, Fleet.of(fleet));
             if (follow) {
-                return remote.follow(service, lines, since, timestamps, Duration.ofMillis((long) (every * 1000)), () -> true);
+                Duration interval = every == null ? null : Duration.ofMillis((long) (every * 1000));
+                return remote.follow(service, lines, since, timestamps, interval, () -> true);
             }
             return remote.logs(service, lines, since, timestamps);
         }
