@@ -45,6 +45,11 @@ output "data_volume_id" {
   value       = aws_ebs_volume.data.id
 }
 
+output "app_log_group" {
+  description = "CloudWatch Logs group of the containers' logs (stream INSTANCE_ID/containers); remote's logs.group."
+  value       = aws_cloudwatch_log_group.app.name
+}
+
 output "alerts_topic_arn" {
   description = "SNS topic of the alarms."
   value       = aws_sns_topic.alerts.arn
