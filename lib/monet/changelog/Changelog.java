@@ -410,12 +410,15 @@ public final class Changelog {
         return definition == null ? null : definition.url();
     }
 
-    /** The release with the highest version below {@code version} (the one a release of it compares with), or null. */
-    Release below(Version version) {
+    /**
+     * The released version (one with a date: a tag exists) highest below {@code version}: the one a
+     * release of it compares with. Null when there is none.
+     */
+    Release releasedBelow(Version version) {
         Release best = null;
         for (Release release : releases) {
             Version v = release.version();
-            if (v != null && v.compareTo(version) < 0 && (best == null || v.compareTo(best.version()) > 0)) {
+            if (v != null && release.date() != null && v.compareTo(version) < 0 && (best == null || v.compareTo(best.version()) > 0)) {
                 best = release;
             }
         }

@@ -101,7 +101,7 @@ final class Editor {
         if (links == null) {
             links = Links.fromRepository(log);
         }
-        Release previous = log.below(version);
+        Release previous = log.releasedBelow(version);
         String tag = links == null ? null : links.prefix + version;
         String previousTag = links == null || previous == null ? null : links.tagOf(log, previous);
         boolean inline = style.inlineUrl != null;
@@ -171,7 +171,7 @@ final class Editor {
             if (release.date() == null) {
                 continue; // not released yet ('## 5.0.0 - TBD'): no tag to link to
             }
-            Release below = log.below(release.version());
+            Release below = log.releasedBelow(release.version());
             block.add("[" + release.label() + "]: " + links.versionUrl(links.tagOf(log, release),
                     below == null ? null : links.tagOf(log, below)));
         }

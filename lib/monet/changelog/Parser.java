@@ -102,7 +102,7 @@ final class Parser {
                     level++;
                 }
                 if (level <= 6 && (i + level == e || b[i + level] == ' ' || b[i + level] == '\t')) {
-                    return heading(line, level, s, e);
+                    return heading(line, level, i + level, e);
                 }
                 break;
             }
@@ -166,7 +166,7 @@ final class Parser {
 
     /** A bullet indented further than the entry's own (by two, as Markdown nests lists) belongs to that entry. */
     private void bullet(int line, int indent) {
-        if (entry != null && indent >= entry.indent + 2) {
+        if (entry != null && indent >= 2 && indent >= indentOf(entry.firstLine) + 2) {
             entry.lastLine = line;
             blankSinceEntry = 0;
             return;
@@ -174,7 +174,7 @@ final class Parser {
         if (release == null) {
             return;
         }
-        entry = new Section.EntrySpan(lines, line, indent);
+        entry = new Section.EntrySpan(lines, line);
         blankSinceEntry = 0;
         if (section != null) {
             section.entries.add(entry);
@@ -187,10 +187,17 @@ final class Parser {
      * A {@code ##} heading is a release unless it is named like a change type ({@code ## Changed}:
      * a section at the wrong level); a heading of another level that names a version or
      * [Unreleased] is a release at the wrong level. Lint reports both; nothing under them is lost.
+     * Only headings that start like one of these are decoded ({@code afterHashes}: its first byte after the hashes).
      */
-    private byte heading(int line, int level, int s, int e) {
+    private byte heading(int line, int level, int afterHashes, int e) {
         entry = null;
-        if (level == 2 && !namesAChangeType(line, s, e) || level != 2 && namesARelease(line, s, e)) {
+        int text = afterHashes;
+        while (text < e && (b[text] == ' ' || b[text] == '\t')) {
+            text++;
+        }
+        boolean isRelease = level == 2 ? !startsWithALetter(text, e) || !namesAChangeType(line)
+                : startsLikeARelease(text, e) && namesARelease(line);
+        if (isRelease) {
             close(line);
             release = new Release(lines, line, level, releaseHeading);
             releaseHeading = null;
@@ -214,38 +221,28 @@ final class Parser {
         return HEADING;
     }
 
-    /** Where a heading's text starts, after its hashes and blanks. */
-    private int textStart(int s, int e) {
-        int i = s;
-        while (i < e && (b[i] == ' ' || b[i] == '\t' || b[i] == '#')) {
-            i++;
-        }
-        return i;
+    private boolean startsWithALetter(int i, int e) {
+        return i < e && (b[i] >= 'A' && b[i] <= 'Z' || b[i] >= 'a' && b[i] <= 'z');
     }
 
-    /** {@code ## Changed}, {@code ## Bug fixes}: decoded only when it starts with a letter (versions do not). */
-    private boolean namesAChangeType(int line, int s, int e) {
-        int i = textStart(s, e);
-        boolean letter = i < e && (b[i] >= 'A' && b[i] <= 'Z' || b[i] >= 'a' && b[i] <= 'z');
-        return letter && ChangeType.named(Section.name(lines.text(line))) != null;
-    }
-
-    /**
-     * {@code # [1.0.0] - DATE}, {@code ### 1.0.0}, {@code # [Unreleased]}: decoded only when it starts
-     * like one (a digit, {@code v} and a digit, or {@code u}, after an optional {@code [}); the
-     * heading taken apart is kept for the release.
-     */
-    private boolean namesARelease(int line, int s, int e) {
-        int i = textStart(s, e);
+    /** A digit, {@code v} and a digit, or {@code u} (for Unreleased), after an optional {@code [}. */
+    private boolean startsLikeARelease(int i, int e) {
         if (i < e && b[i] == '[') {
             i++;
         }
-        if (i < e && (b[i] == 'v' || b[i] == 'V') && i + 1 < e && b[i + 1] >= '0' && b[i + 1] <= '9') {
+        if (i + 1 < e && (b[i] == 'v' || b[i] == 'V') && b[i + 1] >= '0' && b[i + 1] <= '9') {
             i++;
         }
-        if (i == e || !(b[i] >= '0' && b[i] <= '9' || b[i] == 'u' || b[i] == 'U')) {
-            return false;
-        }
+        return i < e && (b[i] >= '0' && b[i] <= '9' || b[i] == 'u' || b[i] == 'U');
+    }
+
+    /** {@code ## Changed}, {@code ## Bug fixes}. */
+    private boolean namesAChangeType(int line) {
+        return ChangeType.named(Section.name(lines.text(line))) != null;
+    }
+
+    /** {@code # [1.0.0] - DATE}, {@code ### 1.0.0}, {@code # [Unreleased]}; the heading taken apart is kept for the release. */
+    private boolean namesARelease(int line) {
         Release.Heading heading = Release.Heading.parse(lines.text(line));
         if (heading.version == null && !heading.unreleased) {
             return false;
@@ -286,6 +283,18 @@ final class Parser {
         }
         doc.linkLines.add(line);
         return true;
+    }
+
+    /** The indentation of a line (a tab counts four), up to four. */
+    private int indentOf(int line) {
+        int i = lines.contentStart(line);
+        int e = lines.contentEnd(line);
+        int indent = 0;
+        while (i < e && indent < 4 && (b[i] == ' ' || b[i] == '\t')) {
+            indent += b[i] == ' ' ? 1 : 4;
+            i++;
+        }
+        return indent;
     }
 
     private boolean closesFence(int s, int e) {

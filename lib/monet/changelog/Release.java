@@ -217,10 +217,15 @@ public final class Release {
             h.unreleased = h.label.equalsIgnoreCase("unreleased");
             h.version = h.unreleased ? null : Version.tryParse(h.label);
             i = skip(line, i);
-            if (i < end && (line.charAt(i) == '-' || line.charAt(i) == '\u2013' || line.charAt(i) == '\u2014')) {
-                h.separator = line.substring(i, i + 1);
-                h.separatorColumn = column(line, i);
-                i = skip(line, i + 1);
+            if (i < end && "-\u2013\u2014/".indexOf(line.charAt(i)) >= 0) {
+                // ' - ' as Keep a Changelog writes it; real files also use an en or em dash, '--' and ' / '.
+                int start = i;
+                while (i < end && line.charAt(i) == line.charAt(start)) {
+                    i++;
+                }
+                h.separator = line.substring(start, i);
+                h.separatorColumn = column(line, start);
+                i = skip(line, i);
             }
             if (i < end) {
                 boolean paren = line.charAt(i) == '(';

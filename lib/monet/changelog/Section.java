@@ -91,18 +91,16 @@ public final class Section {
         return EntrySpan.toEntries(entries);
     }
 
-    /** An entry's lines, first and last (0-based, inclusive), and its bullet's indentation. */
+    /** An entry's lines, first and last (0-based, inclusive). */
     static final class EntrySpan {
         final int firstLine;
         int lastLine;
-        final int indent;
         final Changelog.Lines lines;
 
-        EntrySpan(Changelog.Lines lines, int firstLine, int indent) {
+        EntrySpan(Changelog.Lines lines, int firstLine) {
             this.lines = lines;
             this.firstLine = firstLine;
             this.lastLine = firstLine;
-            this.indent = indent;
         }
 
         String text() {

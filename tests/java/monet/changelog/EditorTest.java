@@ -215,8 +215,8 @@ class EditorTest {
                 + "[0.1.0]: https://github.com/example/unlinked/releases/tag/v0.1.0\n");
         assertThat(released.lint()).isEmpty();
         Changelog planned = Changelog.parse(log.text().replace("## [0.3.0] - 2024-03-01", "## [0.3.0] - TBD"));
-        assertThat(text(planned.release(Version.parse("0.3.1"), DAY))).as("a version not released yet gets no link")
-                .doesNotContain("[0.3.0]:").contains("[0.3.1]: https://github.com/example/unlinked/compare/v0.3.0...v0.3.1\n");
+        assertThat(text(planned.release(Version.parse("0.3.1"), DAY))).as("a version not released yet: no link, no compare with it")
+                .doesNotContain("[0.3.0]:").contains("[0.3.1]: https://github.com/example/unlinked/compare/v0.2.0...v0.3.1\n");
     }
 
     @Test
@@ -239,7 +239,7 @@ class EditorTest {
     void releaseFollowsTheFilesHeadingConvention() {
         Changelog parens = Fixtures.parse("date-in-parentheses.md");
         assertThat(text(parens.release(Version.parse("1.2.0"), DAY))).contains("## [Unreleased]\n\n## [1.2.0] (2024-12-24)\n\n### Added\n");
-        for (String heading : List.of("## 1.1.0 - 2024-03-01", "## [1.1.0] – 2024-03-01", "## [1.1.0] 2024-03-01", "## v1.1.0 (2024-03-01)",
+        for (String heading : List.of("## 1.1.0 - 2024-03-01", "## [1.1.0] – 2024-03-01", "## [1.1.0] 2024-03-01", "## v1.1.0 (2024-03-01)", "## 1.1.0 / 2024-03-01", "## [1.1.0] -- 2024-03-01",
                 "## [1.1.0] - 2024-03-01 [YANKED]", "## [1.1.0] - 2024-03-01 (the big one)", "# [1.1.0] - 2024-03-01")) {
             Changelog log = Changelog.parse(parens.text().replace("## [1.1.0] (2024-03-01)", heading));
             String expected = heading.replace("1.1.0", "1.2.0").replace("2024-03-01", "2024-12-24").replace(" [YANKED]", "")

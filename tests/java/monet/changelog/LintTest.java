@@ -74,6 +74,10 @@ class LintTest {
                 "F:11:13: warning: separate the version and the date with ' - ' [heading]");
         assertThat(lint(GOOD.replace("[1.0.0] - 2024-01-01", "[1.0.0] – 2024-01-01"))).containsExactly(
                 "F:11:12: warning: separate the version and the date with ' - ' [heading]");
+        assertThat(lint(GOOD.replace("[1.0.0] - 2024-01-01", "[1.0.0] -- 2024-01-01"))).as("as Rack writes it").containsExactly(
+                "F:11:12: warning: separate the version and the date with ' - ' [heading]");
+        assertThat(lint(GOOD.replace("## [1.0.0] - 2024-01-01", "## 1.0.0 / 2024-01-01"))).as("as RubyGems writes it")
+                .containsExactly("F:11:10: warning: separate the version and the date with ' - ' [heading]");
         assertThat(lint(GOOD.replace("2024-01-01", "2024-03-01"))).containsExactly(
                 "F:11:14: warning: date 2024-03-01 is later than that of 1.1.0 above it (2024-02-01) [date-order]");
     }
