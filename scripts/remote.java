@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "remote", mixinStandardHelpOptions = true,
         subcommands = {remote.Logs.class, remote.Status.class, remote.Restart.class, remote.Version.class,
                 remote.Migrate.class, remote.CreateInvite.class, remote.CreateUser.class, remote.Exec.class,
-                remote.Shell.class, remote.Db.class, remote.Ssh.class, ConfigCommand.class},
-        description = {"Manage the production server over SSM (or SSH, or locally): logs, status, restart, migrate, users, exec, shell, db, ssh.",
+                remote.Shell.class, remote.Db.class, remote.Ssh.class, remote.Cleanup.class, ConfigCommand.class},
+        description = {"Manage the production server over SSM (or SSH, or locally): logs, status, restart, migrate, users, exec, shell, db, ssh, cleanup.",
                 "",
                 "The instance is the one running instance tagged instance.tag (Name=drawing-agent), or --instance ID. "
                         + "Every command takes --via ssm|ssh|local, --instance, --dry-run (print exactly what would be sent) "
@@ -243,7 +243,8 @@ class remote implements Callable<Integer> {
     }
 
     @Command(name = "db", mixinStandardHelpOptions = true, description = {"Query the SQLite database on the host (sqlite3 on data.dir/db.name).",
-            "Read-only unless --write. Without SQL, list the tables."})
+            "Read-only unless --write, and always in sqlite3's safe mode: no .shell, .system, writefile(), readfile(), "
+                    + "load_extension(), ATTACH or other files (over SSM it runs as root). Without SQL, list the tables."})
     static class Db implements Callable<Integer> {
         @Mixin Where where;
         @ArgGroup(exclusive = true) Fleet fleet;
@@ -254,6 +255,22 @@ class remote implements Callable<Integer> {
         @Override
         public Integer call() {
             return where.remote(json, Fleet.of(fleet)).db(sql, write);
+        }
+    }
+
+    @Command(name = "cleanup", mixinStandardHelpOptions = true, description = {"Remove what interrupted commands left behind.",
+            "The one-time secret parameters under /monet/tmp/ in Parameter Store that no command can still need (its command "
+                    + "has ended, or none names it after 2 minutes), and, on the host, output kept in ${TMPDIR:-/tmp}/monet-ssm.* "
+                    + "for more than an hour. A command normally removes both itself, even on Ctrl-C or kill; a kill -9 or a crash "
+                    + "does not, and the next create-user removes such parameters too. --force removes every one, even one a "
+                    + "command in flight may still need."})
+    static class Cleanup implements Callable<Integer> {
+        @Mixin Where where;
+        @Option(names = "--force", description = "Remove every /monet/tmp/ parameter and every kept output, in use or not.") boolean force;
+
+        @Override
+        public Integer call() {
+            return where.remote(false, null).cleanup(force);
         }
     }
 

@@ -21,8 +21,8 @@ public final class HostOptions {
             + "command lines) and change nothing.")
     boolean dryRun;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long each command on the host may run (SSM's "
-            + "executionTimeout; over ssh and local it is killed). Default: remote.timeout (600) for remote; 15 minutes for "
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "How long each command on the host may run, 1 to 172800 "
+            + "seconds (SSM's executionTimeout; over ssh and local it is stopped on the host too). Default: remote.timeout (600) for remote; 15 minutes for "
             + "a release's migrate, deploy and rollback, 2 for its other host commands.")
     Long timeoutSeconds;
 

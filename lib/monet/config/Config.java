@@ -56,6 +56,8 @@ public final class Config {
             key("remote.timeout", "600", "seconds a remote command may run (SSM executionTimeout, ssh/local kill)"),
             key("ssm.max-concurrency", "10", "SSM MaxConcurrency for remote --all/--targets"),
             key("ssm.max-errors", "0", "SSM MaxErrors for remote --all/--targets"),
+            key("ssm.delivery-timeout", "60", "seconds SSM may take to deliver a command to the instance's agent (TimeoutSeconds,"
+                    + " 30 to 2592000); waiting longer, the command is cancelled"),
             key("app.compose.file", "docker-compose.prod.yml", "the compose file in app.dir"),
             key("app.migrate", "uv run alembic upgrade head", "command run in the app container by remote migrate"),
             key("app.cli.create-invite", "uv run python -m drawing_agent.cli create-invite",

@@ -143,7 +143,12 @@ public final class HostScripts {
         return HostScript.of("shell").with("COMMAND", String.join(" ", words));
     }
 
-    /** sqlite3 on the database: read-only unless {@code write}; no SQL lists the tables. */
+    /** Removes the output the SSM wrapper kept on the host for readers that never came: older than an hour, or all. */
+    public HostScript keptOutput(boolean all) {
+        return HostScript.of("ssm-leftovers").with("MONET_OLDER_THAN_MINUTES", all ? 0 : 60);
+    }
+
+    /** sqlite3 on the database in safe mode: read-only unless {@code write}; no SQL lists the tables. */
     public HostScript db(String sql, boolean write, boolean json) {
         String query = sql == null || sql.isBlank() ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;" : sql;
         return HostScript.of("db").with("DATABASE", config.get("data.dir") + "/" + config.get("db.name"))

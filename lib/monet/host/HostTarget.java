@@ -23,6 +23,9 @@ public record HostTarget(String description, Supplier<RemoteShell> shell, Durati
      * (this machine, e.g. on the instance itself); see {@link Transports#open}.
      */
     public static HostTarget of(Config config, String via, String instance, Duration timeout) {
+        if (timeout != null) {
+            Transports.timeout(timeout);
+        }
         Supplier<RemoteShell> shell = once(() -> Transports.open(config, via, instance));
         if (Transports.via(via) == Transports.Via.LOCAL) {
             return new HostTarget("this machine (--via local)", shell, timeout);

@@ -34,7 +34,7 @@ public interface RemoteShell {
      *
      * @param description what it does, for progress and errors ("restart drawing-agent")
      * @param script      a POSIX sh script; put user text in it only through {@link monet.process.Shell#quote}
-     * @param timeout     how long it may run
+     * @param timeout     how long it may run: 1 s to 48 h (AWS-RunShellScript's limit, on every transport)
      * @param stdout      called with each stdout line as it becomes available (may be all at the end)
      * @param stderr      called with each stderr line as it becomes available
      * @param secrets     shell variables the script reads ({@code "$NAME"}) whose values are secret: each
@@ -45,6 +45,10 @@ public interface RemoteShell {
     record RemoteCommand(String description, String script, Duration timeout,
                          Consumer<String> stdout, Consumer<String> stderr, Map<String, String> secrets) {
         public RemoteCommand {
+            if (timeout.toSeconds() < 1 || timeout.toSeconds() > SsmShell.MAX_EXECUTION_SECONDS) {
+                throw new IllegalArgumentException("a command's timeout must be 1 to " + SsmShell.MAX_EXECUTION_SECONDS
+                        + " seconds, got " + timeout.toSeconds() + " s: " + description);
+            }
             for (String name : secrets.keySet()) {
                 if (!name.matches("[A-Z_][A-Z0-9_]*")) {
                     throw new IllegalArgumentException("a secret's variable name must be [A-Z_][A-Z0-9_]*: " + name);

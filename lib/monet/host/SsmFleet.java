@@ -2,10 +2,14 @@ package monet.host;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import monet.MonetException;
 import monet.console.Console;
 import monet.host.RemoteShell.RemoteCommand;
@@ -19,11 +23,17 @@ import software.amazon.awssdk.services.ssm.model.Target;
 /**
  * One command on every instance matching a tag, through SSM's own targeting
  * ({@code Targets} with {@code MaxConcurrency} and {@code MaxErrors}): SSM does the fan-out,
- * this only waits for the command and then collects each instance's full output and status
- * with the same code as {@link SsmShell}.
+ * this waits for the command and then collects each instance's full output and status with the
+ * same code as {@link SsmShell}, several instances at once. Each instance is reported, whatever
+ * happens to another (its result unreadable, throttled past patience, not run because MaxErrors
+ * was reached). Ctrl-C or kill cancels the whole command ({@link Leftovers}).
  */
 public final class SsmFleet {
-    private static final Set<String> COMMAND_DONE = Set.of("Success", "Failed", "TimedOut", "Cancelled");
+    /** How long reading one instance's result may be throttled before that instance is reported as unreadable. */
+    static final Duration RESULT_PATIENCE = Duration.ofSeconds(20);
+    /** Results read at once. */
+    static final int READERS = 8;
+    private static final Set<String> RUNNING = Set.of("Pending", "InProgress");
     private final SsmShell shell;
     private final String tagSpec;
     private final String maxConcurrency;
@@ -54,8 +64,8 @@ public final class SsmFleet {
     public String preview(RemoteCommand command) {
         String single = shell.preview(command);
         String[] tag = Instances.tag(tagSpec);
-        return single.replaceFirst("# SSM SendCommand to [^\n]*", "# SSM SendCommand with Targets tag:" + tag[0] + "=" + tag[1]
-                + ", MaxConcurrency " + maxConcurrency + ", MaxErrors " + maxErrors);
+        return "# SSM SendCommand with Targets tag:" + tag[0] + "=" + tag[1] + ", MaxConcurrency " + maxConcurrency
+                + ", MaxErrors " + maxErrors + single.substring(single.indexOf('\n'));
     }
 
     /** Runs the command on every matching instance; outcomes in instance order. */
@@ -64,27 +74,90 @@ public final class SsmFleet {
             throw MonetException.usage("'" + command.description() + "' carries a secret and runs on one instance only");
         }
         String[] tag = Instances.tag(tagSpec);
+        Target target = Target.builder().key("tag:" + tag[0]).values(tag[1]).build();
         SsmShell.Sent plan = shell.plan(command, Map.of());
-        String commandId = shell.send(shell.request(command, plan.script())
-                .targets(Target.builder().key("tag:" + tag[0]).values(tag[1]).build())
-                .maxConcurrency(maxConcurrency).maxErrors(maxErrors).build());
-        Command done = awaitCommand(commandId, command);
-        if (done.targetCount() != null && done.targetCount() == 0) {
-            throw new MonetException("no instance matched tag:" + tag[0] + "=" + tag[1] + " (SSM " + commandId + ")");
+        try (Leftovers leftovers = new Leftovers(shell.client(), "'" + command.description() + "' on tag " + tagSpec)) {
+            String commandId = leftovers.send(() -> shell.send(shell.request(command, plan.script()).targets(target)
+                    .maxConcurrency(maxConcurrency).maxErrors(maxErrors).build()), () -> removeSpills(target, plan.spillId()));
+            Command done = awaitCommand(commandId, command);
+            leftovers.ended();
+            if (done.targetCount() != null && done.targetCount() == 0) {
+                throw new MonetException("no instance matched tag:" + tag[0] + "=" + tag[1] + " (SSM " + commandId + ")");
+            }
+            List<Outcome> outcomes = collect(commandId, invocations(commandId, done.targetCount()), plan, command);
+            if (outcomes.stream().allMatch(o -> o.result() != null)) {
+                leftovers.spillGone();
+            }
+            return outcomes;
         }
-        Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        for (CommandInvocation invocation : invocations(commandId, done.targetCount())) {
-            String id = invocation.instanceId();
+    }
+
+    /** Each instance's outcome, read {@value #READERS} at a time; one instance's failure is that instance's outcome. */
+    private List<Outcome> collect(String commandId, List<CommandInvocation> invocations, SsmShell.Sent plan, RemoteCommand command) {
+        ExecutorService readers = Executors.newFixedThreadPool(Math.max(1, Math.min(READERS, invocations.size())), r -> {
+            Thread thread = new Thread(r, "monet-ssm-result");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Map<String, Future<Outcome>> reading = new TreeMap<>();
+            for (CommandInvocation invocation : invocations) {
+                String id = invocation.instanceId();
+                reading.put(id, readers.submit(() -> outcome(commandId, id, plan, command)));
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Map.Entry<String, Future<Outcome>> entry : reading.entrySet()) {
+                try {
+                    outcomes.add(entry.getValue().get());
+                } catch (ExecutionException e) {
+                    outcomes.add(new Outcome(entry.getKey(), null, "could not read its result: " + e.getCause()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new MonetException("interrupted while reading the results of SSM " + commandId);
+                }
+            }
+            return outcomes;
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    private Outcome outcome(String commandId, String id, SsmShell.Sent plan, RemoteCommand command) {
+        try {
+            GetCommandInvocationResponse invocation = readInvocation(commandId, id);
+            if ("Terminated".equals(invocation.statusDetails())) {
+                return new Outcome(id, null, "not run: the command reached its MaxErrors (" + maxErrors
+                        + ", ssm.max-errors) on other instances");
+            }
+            return new Outcome(id, shell.finish(commandId, id, invocation, plan, command), null);
+        } catch (MonetException e) {
+            return new Outcome(id, null, e.getMessage());
+        }
+    }
+
+    /** GetCommandInvocation for one instance, waiting out throttling for at most {@link #RESULT_PATIENCE}. */
+    private GetCommandInvocationResponse readInvocation(String commandId, String id) {
+        PollSchedule schedule = new PollSchedule();
+        long started = System.nanoTime();
+        while (true) {
             try {
-                GetCommandInvocationResponse full = shell.client().getCommandInvocation(b -> b.commandId(commandId).instanceId(id));
-                outcomes.put(id, new Outcome(id, shell.finish(commandId, id, full, plan.nonce(), command), null));
-            } catch (MonetException e) {
-                outcomes.put(id, new Outcome(id, null, e.getMessage()));
+                return shell.client().getCommandInvocation(b -> b.commandId(commandId).instanceId(id));
+            } catch (SsmException e) {
+                Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+                if (!e.isThrottlingException() || elapsed.compareTo(RESULT_PATIENCE) > 0) {
+                    throw new MonetException("could not read its result (SSM " + commandId + "): "
+                            + e.awsErrorDetails().errorMessage() + " (" + e.awsErrorDetails().errorCode() + ")", e);
+                }
+                SsmShell.sleep(schedule.next(elapsed, true));
             }
         }
-        List<Outcome> sorted = new ArrayList<>(outcomes.values());
-        sorted.sort((a, b) -> a.instanceId().compareTo(b.instanceId()));
-        return sorted;
+    }
+
+    /** Removes the output directories the command may have left on its instances (fire and forget: SSM runs it). */
+    private void removeSpills(Target target, String spillId) {
+        String script = HostScript.of("ssm-remove").with("MONET_SPILL_ID", spillId).text();
+        shell.send(shell.request(RemoteCommand.of("remove kept output", script, Duration.ofMinutes(1)), script).targets(target)
+                .maxConcurrency("100%").maxErrors("100%").build());
     }
 
     /**
@@ -126,7 +199,7 @@ public final class SsmFleet {
                     List<Command> commands = shell.client().listCommands(b -> b.commandId(commandId)).commands();
                     if (!commands.isEmpty()) {
                         Command current = commands.get(0);
-                        if (COMMAND_DONE.contains(current.statusAsString())) {
+                        if (!RUNNING.contains(current.statusAsString())) {
                             return current;
                         }
                         if (status != null) {

@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
+import software.amazon.awssdk.services.ssm.model.InvalidInstanceIdException;
 import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
@@ -35,19 +36,24 @@ import software.amazon.awssdk.services.ssm.model.SsmException;
  * <ul>
  *   <li>Polls adaptively ({@link PollSchedule}): first check after 50 ms, then at most every
  *       250 ms for 10 s and every second after; {@code InvocationDoesNotExist} right after
- *       sending means "not yet"; throttling backs off. The wait is bounded by the delivery
- *       timeout plus the execution timeout (the command's timeout) plus a minute.</li>
+ *       sending means "not yet"; throttling backs off. It waits for delivery (Pending, Delayed)
+ *       at most the delivery timeout (ssm.delivery-timeout, SSM's TimeoutSeconds), then for the
+ *       command its execution timeout and a minute; either exceeded, the command is cancelled.</li>
  *   <li>Every status maps to a result: Success and Failed give the script's exit code and
- *       output; Undeliverable, Terminated, delivery and execution timeouts and Cancelled are a
- *       {@link MonetException} saying which and why (exit 1).</li>
- *   <li>Output is never truncated: SSM keeps only 24,000 characters of stdout and 8,000 of
- *       stderr. With {@code ssm.output.bucket} the full output is read from S3; otherwise the
- *       script runs inside a wrapper that keeps its output in a temporary directory on the
- *       instance when it is larger, and further commands read it back gzip+base64 in
- *       bounded pages, then delete it.</li>
+ *       output; Undeliverable, Terminated, delivery and execution timeouts, Cancelled and
+ *       Cancelling are a {@link MonetException} saying which and why (exit 1), and so is any
+ *       status this client does not know: it is final, not a reason to wait on.</li>
+ *   <li>Output is never truncated: the SSM agent cuts stdout once it reaches 24,000 bytes and
+ *       stderr at 8,000, ending them with {@value #TRUNCATED}; whether output is whole is decided
+ *       from its bytes and that marker. With {@code ssm.output.bucket} the full output is read
+ *       from S3; otherwise the script runs inside a wrapper that keeps its output in a directory
+ *       on the instance unless it is below the limits, and further commands read it back
+ *       gzip+base64 in bounded pages, then delete it.</li>
  *   <li>Secrets ({@link RemoteCommand#secrets()}) travel as short-lived SecureString parameters
  *       under {@value #SECRET_PREFIX} that the script reads with the instance role and deletes:
  *       the command's parameters hold only the parameter's name.</li>
+ *   <li>What a command leaves behind (its secret parameters, the command while it runs, its
+ *       output directory) is removed on every way out, Ctrl-C and kill included ({@link Leftovers}).</li>
  * </ul>
  */
 public final class SsmShell implements RemoteShell {
@@ -55,9 +61,13 @@ public final class SsmShell implements RemoteShell {
     public static final String DOCUMENT = "AWS-RunShellScript";
     /** Where secret parameters live; the instance role needs GetParameter and DeleteParameter here. */
     public static final String SECRET_PREFIX = "/monet/tmp/";
-    /** What SSM returns inline at most. */
+    /** Where the SSM agent cuts output, in bytes (it returns less only when the output is shorter). */
     public static final int STDOUT_LIMIT = 24_000;
     public static final int STDERR_LIMIT = 8_000;
+    /** What the agent ends cut output with. */
+    public static final String TRUNCATED = "--output truncated--";
+    /** AWS-RunShellScript's executionTimeout: 1 to 172800 seconds. */
+    public static final long MAX_EXECUTION_SECONDS = 172_800;
     /** Raw bytes per page when reading spilled output back (base64 with newlines stays under 24,000). */
     static final int PAGE_BYTES = 17_000;
     /** Pages requested at once. */
@@ -65,7 +75,8 @@ public final class SsmShell implements RemoteShell {
     static final String S3_PREFIX = "monet-remote";
     /** How long InvocationDoesNotExist may mean "not yet" after sending (eventual consistency takes seconds, not this). */
     static final Duration INVISIBLE_AT_MOST = Duration.ofSeconds(60);
-    private static final Set<String> DONE = Set.of("Success", "Failed", "TimedOut", "Cancelled");
+    /** The statuses that mean "not yet"; every other one is final, including those this client does not know. */
+    static final Set<String> WAITING = Set.of("Pending", "InProgress", "Delayed");
 
     private final SsmClient ssm;
     private final Supplier<String> instance;
@@ -79,7 +90,7 @@ public final class SsmShell implements RemoteShell {
      * @param region          the region the instance's {@code aws} CLI uses to read secret parameters
      * @param outputBucket    S3 bucket for full output ("" for none: the spill wrapper is used)
      * @param s3              the S3 client, used only when {@code outputBucket} is set
-     * @param deliveryTimeout SSM's TimeoutSeconds: how long the agent may take to pick the command up (at least 30 s)
+     * @param deliveryTimeout SSM's TimeoutSeconds, and how long this client waits for delivery (30 s to 30 days)
      * @param progress        show a live status line while waiting
      */
     public record Options(String region, String outputBucket, Supplier<S3Client> s3, Duration deliveryTimeout,
@@ -95,6 +106,10 @@ public final class SsmShell implements RemoteShell {
 
         public Options withProgress(boolean show) {
             return new Options(region, outputBucket, s3, deliveryTimeout, show);
+        }
+
+        public Options withDeliveryTimeout(Duration timeout) {
+            return new Options(region, outputBucket, s3, timeout, progress);
         }
     }
 
@@ -159,26 +174,32 @@ public final class SsmShell implements RemoteShell {
     @Override
     public RemoteResult run(RemoteCommand command) {
         String id = instanceId();
+        if (!command.secrets().isEmpty()) {
+            removeLeftBehindSecrets();
+        }
         Map<String, String> names = secretNames(command);
         Sent plan = plan(command, names);
-        putSecrets(command, names);
-        try {
+        try (Leftovers leftovers = new Leftovers(ssm, "'" + command.description() + "' on " + id)) {
+            leftovers.put(names.values(), () -> putSecrets(command, names));
             SendCommandRequest request = request(command, plan.script).instanceIds(id).build();
-            String commandId = send(request);
+            String commandId = leftovers.send(() -> send(request), plan.spillId == null ? null : () -> removeSpill(id, plan.spillId));
             GetCommandInvocationResponse done = await(commandId, id, command);
-            RemoteResult result = finish(commandId, id, done, plan.nonce, command);
+            leftovers.ended();
+            RemoteResult result = finish(commandId, id, done, plan, command);
+            leftovers.spillGone();
             emit(result.stdout(), command.stdout());
             emit(result.stderr(), command.stderr());
             return result;
-        } finally {
-            deleteSecrets(names);
         }
     }
 
     // ---- sending ------------------------------------------------------------------------------
 
-    /** The script as sent (wrapper, secret prelude) and the wrapper's nonce. */
-    record Sent(String script, String nonce, Map<String, String> secretParameters) {}
+    /**
+     * The script as sent (secret prelude, wrapper), the wrapper's nonce and the id of its output
+     * directory (both null without the wrapper), and the secret parameters' names.
+     */
+    record Sent(String script, String nonce, String spillId, Map<String, String> secretParameters) {}
 
     Sent plan(RemoteCommand command, Map<String, String> secretParameters) {
         StringBuilder text = new StringBuilder();
@@ -188,28 +209,30 @@ public final class SsmShell implements RemoteShell {
                     .append(Shell.quote(parameter)).append(") || exit 1\n"));
         }
         if (!options.outputBucket().isEmpty()) {
-            return new Sent(text.append(command.script()).toString(), null, secretParameters);
+            return new Sent(text.append(command.script()).toString(), null, null, secretParameters);
         }
-        String nonce = "MONET-SPILL-" + UUID.randomUUID().toString().replace("-", "");
-        return new Sent(text.append(spillWrapper(command.script(), nonce)).toString(), nonce, secretParameters);
+        String spillId = UUID.randomUUID().toString().replace("-", "");
+        String nonce = "MONET-SPILL-" + spillId;
+        return new Sent(text.append(spillWrapper(command.script(), nonce, spillId)).toString(), nonce, spillId, secretParameters);
     }
 
     /**
      * The script as the function {@code monet_script}, run by {@code ssm-output.sh}: its output
-     * in files, printed when SSM can return it whole, otherwise kept (gzipped) and announced on
-     * stderr by a line that starts with the nonce.
+     * in files, printed when the agent would return it whole (below its limits), otherwise kept
+     * (gzipped) in the directory {@code monet-ssm.SPILL_ID} and announced on stderr by a line that
+     * starts with the nonce.
      */
-    static String spillWrapper(String script, String nonce) {
+    static String spillWrapper(String script, String nonce, String spillId) {
         return "monet_script() {\n" + script + (script.endsWith("\n") ? "" : "\n") + "}\n"
-                + HostScript.of("ssm-output").with("MONET_NONCE", nonce).with("MONET_STDOUT_LIMIT", STDOUT_LIMIT)
-                        .with("MONET_STDERR_LIMIT", STDERR_LIMIT).text();
+                + HostScript.of("ssm-output").with("MONET_NONCE", nonce).with("MONET_SPILL_ID", spillId)
+                        .with("MONET_STDOUT_LIMIT", STDOUT_LIMIT).with("MONET_STDERR_LIMIT", STDERR_LIMIT).text();
     }
 
     SendCommandRequest.Builder request(RemoteCommand command, String script) {
         SendCommandRequest.Builder request = SendCommandRequest.builder()
                 .documentName(DOCUMENT)
                 .comment(abbreviate("monet: " + command.description(), 100))
-                .timeoutSeconds((int) Math.max(30, options.deliveryTimeout().toSeconds()))
+                .timeoutSeconds((int) options.deliveryTimeout().toSeconds())
                 .parameters(Map.of("commands", List.of(script),
                         "executionTimeout", List.of(String.valueOf(executionSeconds(command)))));
         if (!options.outputBucket().isEmpty()) {
@@ -224,6 +247,8 @@ public final class SsmShell implements RemoteShell {
         while (true) {
             try {
                 return ssm.sendCommand(request).command().commandId();
+            } catch (InvalidInstanceIdException e) {
+                throw new MonetException(notManaged(String.join(", ", request.instanceIds())), e);
             } catch (SsmException e) {
                 if (!e.isThrottlingException() || elapsed(started).toSeconds() > 60) {
                     throw new MonetException("SSM SendCommand failed: " + e.awsErrorDetails().errorMessage()
@@ -234,16 +259,32 @@ public final class SsmShell implements RemoteShell {
         }
     }
 
+    /** SSM's InvalidInstanceId, explained: it answers so for every instance it cannot send to, whatever the reason. */
+    private String notManaged(String ids) {
+        return "SSM cannot send a command to " + ids + " (InvalidInstanceId). Likely causes: the instance is stopped or"
+                + " terminated; its SSM agent is not running or cannot reach SSM, so it is not registered as a managed node;"
+                + " it has no instance profile with the AmazonSSMManagedInstanceCore policy; or it is in another region than "
+                + options.region() + " (set AWS_REGION or aws.region). Check: aws ssm describe-instance-information --region "
+                + options.region() + " --filters Key=InstanceIds,Values=" + ids.replace(", ", ",")
+                + " (lists it when SSM manages it; PingStatus should be Online)";
+    }
+
     // ---- waiting ------------------------------------------------------------------------------
 
+    /**
+     * Waits for the invocation's final status: for delivery at most the delivery timeout, then
+     * for the command at most its execution timeout and a minute; past either, the command is
+     * cancelled and the failure says which wait ran out.
+     */
     GetCommandInvocationResponse await(String commandId, String id, RemoteCommand command) {
-        Duration limit = options.deliveryTimeout().plus(Duration.ofSeconds(executionSeconds(command))).plusMinutes(1);
+        Duration delivery = options.deliveryTimeout();
+        Duration execution = Duration.ofSeconds(executionSeconds(command)).plusMinutes(1);
         long started = System.nanoTime();
+        Long delivered = null;
         PollSchedule schedule = new PollSchedule();
         boolean throttled = false;
         String state = "sent";
-        Thread cancelOnExit = new Thread(() -> cancelQuietly(commandId), "monet-ssm-cancel");
-        boolean hooked = addHook(cancelOnExit);
+        String what = "'" + command.description() + "' on " + id + " (SSM " + commandId + ")";
         try (Console.Status status = options.progress()
                 ? Console.get().status(command.description() + " on " + id + " (SSM " + commandId + ")") : null) {
             while (true) {
@@ -251,10 +292,13 @@ public final class SsmShell implements RemoteShell {
                 throttled = false;
                 try {
                     GetCommandInvocationResponse invocation = ssm.getCommandInvocation(b -> b.commandId(commandId).instanceId(id));
-                    if (DONE.contains(invocation.statusAsString())) {
+                    state = invocation.statusAsString();
+                    if (!WAITING.contains(state)) {
                         return invocation;
                     }
-                    state = invocation.statusAsString();
+                    if (state.equals("InProgress") && delivered == null) {
+                        delivered = System.nanoTime();
+                    }
                 } catch (InvocationDoesNotExistException notYet) {
                     if (elapsed(started).compareTo(INVISIBLE_AT_MOST) > 0) {
                         cancelQuietly(commandId);
@@ -262,7 +306,6 @@ public final class SsmShell implements RemoteShell {
                                 + Console.formatDuration(INVISIBLE_AT_MOST) + " after sending it (is " + id
                                 + " a managed node in this region?)");
                     }
-                    state = "sent";
                 } catch (SsmException e) {
                     if (!e.isThrottlingException()) {
                         throw new MonetException("SSM GetCommandInvocation for " + commandId + " failed: "
@@ -271,19 +314,36 @@ public final class SsmShell implements RemoteShell {
                     throttled = true;
                 }
                 if (status != null) {
-                    status.update(state.toLowerCase() + (throttled ? ", throttled" : ""));
+                    status.update(progress(state, delivered == null ? delivery : execution) + (throttled ? ", throttled" : ""));
                 }
-                if (elapsed(started).compareTo(limit) > 0) {
+                if (delivered == null && elapsed(started).compareTo(delivery) > 0) {
                     cancelQuietly(commandId);
-                    throw new MonetException("'" + command.description() + "' on " + id + " (SSM " + commandId
-                            + ") did not finish within " + Console.formatDuration(limit) + " (last status: " + state
-                            + "); it was cancelled");
+                    throw new MonetException(what + " was not delivered to " + id + " within " + delivery.toSeconds()
+                            + " s (ssm.delivery-timeout) and was cancelled; last status " + state + ": "
+                            + (state.equals("Delayed") ? "SSM tried and could not reach the instance's SSM agent"
+                            : "SSM has not handed it to the instance's SSM agent") + ". Is the instance running and its"
+                            + " agent online? Check: aws ssm describe-instance-information --region " + options.region()
+                            + " --filters Key=InstanceIds,Values=" + id + " (PingStatus); raise the wait with --set"
+                            + " ssm.delivery-timeout=SECONDS");
+                }
+                if (delivered != null && Duration.ofNanos(System.nanoTime() - delivered).compareTo(execution) > 0) {
+                    cancelQuietly(commandId);
+                    throw new MonetException(what + " did not finish within " + Console.formatDuration(execution)
+                            + " of starting (its execution timeout and a minute; last status: " + state + "); it was cancelled");
                 }
             }
-        } finally {
-            if (hooked) {
-                removeHook(cancelOnExit);
-            }
+        }
+    }
+
+    private static String progress(String state, Duration wait) {
+        switch (state) {
+            case "sent":
+            case "Pending":
+                return "pending: waiting up to " + Console.formatDuration(wait) + " for delivery";
+            case "Delayed":
+                return "delayed: SSM cannot reach the instance's agent yet, retrying for up to " + Console.formatDuration(wait);
+            default:
+                return state.toLowerCase(java.util.Locale.ROOT) + ", for up to " + Console.formatDuration(wait);
         }
     }
 
@@ -298,44 +358,60 @@ public final class SsmShell implements RemoteShell {
     // ---- results ------------------------------------------------------------------------------
 
     /** Full output and the status mapped to a result, or a MonetException saying what went wrong. */
-    RemoteResult finish(String commandId, String id, GetCommandInvocationResponse invocation, String nonce,
-                        RemoteCommand command) {
+    RemoteResult finish(String commandId, String id, GetCommandInvocationResponse invocation, Sent plan, RemoteCommand command) {
         String out = nullToEmpty(invocation.standardOutputContent());
         String err = nullToEmpty(invocation.standardErrorContent());
-        if (!options.outputBucket().isEmpty()) {
-            if (out.length() >= STDOUT_LIMIT - 100 || err.length() >= STDERR_LIMIT - 100) {
-                out = fromS3(commandId, id, "stdout", out);
-                err = fromS3(commandId, id, "stderr", err);
-            }
-        } else if (nonce != null) {
-            String[] spill = spillLine(err, nonce);
-            if (spill != null) {
-                out = readSpill(id, spill[0], "out.gz", Long.parseLong(spill[1]));
-                err = readSpill(id, spill[0], "err.gz", Long.parseLong(spill[2]));
-                removeSpill(id, spill[0]);
-            }
-        }
         String status = invocation.statusAsString();
         String details = nullToEmpty(invocation.statusDetails());
         int code = invocation.responseCode() == null ? -1 : invocation.responseCode();
         String what = "'" + command.description() + "' on " + id + " (SSM " + commandId + ")";
-        switch (status) {
-            case "Success":
-                return new RemoteResult(code < 0 ? 0 : code, out, err);
-            case "Failed":
-                if (details.isEmpty() || details.equals("Failed")) {
-                    return new RemoteResult(code <= 0 ? 1 : code, out, err);
+        if (details.equals("Terminated")) {
+            throw new MonetException(what + " was not run: the command reached its MaxErrors (ssm.max-errors) on other instances");
+        }
+        boolean ran = status.equals("Success") || status.equals("Failed") && (details.isEmpty() || details.equals("Failed"));
+        if (ran) {
+            if (!options.outputBucket().isEmpty()) {
+                if (cut(out, STDOUT_LIMIT)) {
+                    out = fromS3(commandId, id, "stdout");
                 }
-                throw new MonetException(what + " " + explain(details, command) + tail(out, err));
+                if (cut(err, STDERR_LIMIT)) {
+                    err = fromS3(commandId, id, "stderr");
+                }
+            } else if (plan.nonce() != null) {
+                String[] spill = spillLine(err, plan.nonce());
+                if (spill != null) {
+                    out = readSpill(id, spill[0], "out.gz", Long.parseLong(spill[1]));
+                    err = readSpill(id, spill[0], "err.gz", Long.parseLong(spill[2]));
+                    removeSpill(id, plan.spillId());
+                }
+            }
+            if (cut(out, STDOUT_LIMIT) || cut(err, STDERR_LIMIT)) {
+                throw new MonetException(what + " returned output that SSM cut at " + STDOUT_LIMIT + "/" + STDERR_LIMIT
+                        + " bytes, and the rest could not be read");
+            }
+            return status.equals("Success") ? new RemoteResult(code < 0 ? 0 : code, out, err)
+                    : new RemoteResult(code <= 0 ? 1 : code, out, err);
+        }
+        switch (status) {
+            case "Failed":
             case "TimedOut":
                 throw new MonetException(what + " " + explain(details.isEmpty() ? "ExecutionTimedOut" : details, command)
                         + tail(out, err));
             case "Cancelled":
-                throw new MonetException(what + " was cancelled before it finished (CancelCommand by someone, or this"
-                        + " tool interrupted)" + tail(out, err));
+                throw new MonetException(what + " was cancelled before it finished (by a CancelCommand, or this tool was"
+                        + " interrupted)" + tail(out, err));
+            case "Cancelling":
+                throw new MonetException(what + " is being cancelled (someone ran CancelCommand): it will not finish");
             default:
-                throw new MonetException(what + " ended with an unknown status " + status + "/" + details);
+                throw new MonetException(what + " ended with status " + status + (details.isEmpty() ? "" : "/" + details)
+                        + ", which this tool does not know; see `aws ssm get-command-invocation --command-id " + commandId
+                        + " --instance-id " + id + "`" + tail(out, err));
         }
+    }
+
+    /** Whether the agent cut this output: it ends with the marker and has (at least) the limit's bytes. */
+    static boolean cut(String output, int limit) {
+        return output.endsWith(TRUNCATED) && output.getBytes(StandardCharsets.UTF_8).length >= limit;
     }
 
     private String explain(String details, RemoteCommand command) {
@@ -344,13 +420,12 @@ public final class SsmShell implements RemoteShell {
                 return "was undeliverable: the instance is not a managed node, is stopped or terminated, or its SSM"
                         + " agent is not connected (check `aws ssm describe-instance-information`)";
             case "DeliveryTimedOut":
-                return "timed out before delivery: the SSM agent did not pick it up within "
-                        + options.deliveryTimeout().toSeconds() + " s (instance offline, agent stopped, or no route to SSM)";
+                return "was never delivered: SSM gave up after its TimeoutSeconds (" + options.deliveryTimeout().toSeconds()
+                        + " s) and the execution timeout (" + executionSeconds(command) + " s) without reaching the instance's"
+                        + " SSM agent (instance stopped or offline, agent not running, or no route to SSM)";
             case "ExecutionTimedOut":
                 return "timed out: it ran longer than its execution timeout of " + executionSeconds(command)
                         + " s and was stopped (raise it with --timeout)";
-            case "Terminated":
-                return "was terminated: the command reached its MaxErrors on other instances";
             case "AccessDenied":
                 return "was denied: the instance role or the caller lacks permission for " + DOCUMENT;
             case "InvalidPlatform":
@@ -423,31 +498,31 @@ public final class SsmShell implements RemoteShell {
         return quiet.await(commandId, id, command);
     }
 
-    private void removeSpill(String id, String dir) {
-        String script = HostScript.of("ssm-remove").with("MONET_DIR", dir).text();
+    /** Removes the output directory {@code monet-ssm.SPILL_ID} on the instance (and waits until it is gone). */
+    private void removeSpill(String id, String spillId) {
+        String script = HostScript.of("ssm-remove").with("MONET_SPILL_ID", spillId).text();
         try {
-            String commandId = send(request(RemoteCommand.of("remove spilled output", script, Duration.ofMinutes(1)), script)
+            String commandId = send(request(RemoteCommand.of("remove kept output", script, Duration.ofMinutes(1)), script)
                     .instanceIds(id).build());
-            GetCommandInvocationResponse done = awaitQuietly(commandId, id, RemoteCommand.of("remove " + dir, "", Duration.ofMinutes(1)));
+            GetCommandInvocationResponse done = awaitQuietly(commandId, id, RemoteCommand.of("remove kept output", "",
+                    Duration.ofMinutes(1)));
             if (!"Success".equals(done.statusAsString())) {
-                Console.get().warn("could not remove " + dir + " on " + id + ": " + done.statusDetails());
+                Console.get().warn("could not remove the output kept in monet-ssm." + spillId + " on " + id + ": "
+                        + done.statusDetails());
             }
         } catch (MonetException e) {
-            Console.get().warn("could not remove " + dir + " on " + id + ": " + e.getMessage());
+            Console.get().warn("could not remove the output kept in monet-ssm." + spillId + " on " + id + ": " + e.getMessage());
         }
     }
 
-    private String fromS3(String commandId, String id, String stream, String inline) {
+    private String fromS3(String commandId, String id, String stream) {
         String key = S3_PREFIX + "/" + commandId + "/" + id + "/awsrunShellScript/0.awsrunShellScript/" + stream;
         try {
             ResponseBytes<?> bytes = options.s3().get().getObjectAsBytes(b -> b.bucket(options.outputBucket()).key(key));
             return bytes.asUtf8String();
         } catch (NoSuchKeyException e) {
-            if (inline.length() < (stream.equals("stdout") ? STDOUT_LIMIT : STDERR_LIMIT) - 100) {
-                return inline;
-            }
-            throw new MonetException("the full " + stream + " is not in s3://" + options.outputBucket() + "/" + key
-                    + " (the instance role needs s3:PutObject there); only the first part was returned");
+            throw new MonetException("SSM cut the " + stream + " of " + commandId + " on " + id + " and the whole of it is not in s3://"
+                    + options.outputBucket() + "/" + key + " (the instance role needs s3:PutObject there)");
         }
     }
 
@@ -459,6 +534,20 @@ public final class SsmShell implements RemoteShell {
             names.put(variable, SECRET_PREFIX + UUID.randomUUID());
         }
         return names;
+    }
+
+    /** What a killed client left in Parameter Store goes before this command puts its own ({@link SecretParameters}). */
+    private void removeLeftBehindSecrets() {
+        try {
+            List<String> removed = SecretParameters.cleanup(ssm, false).removed();
+            if (!removed.isEmpty()) {
+                Console.get().info("removed " + removed.size() + " one-time secret parameter(s) an interrupted command left in"
+                        + " Parameter Store: " + String.join(", ", removed));
+            }
+        } catch (SsmException e) {
+            Console.get().warn("could not look for one-time secret parameters left behind (" + e.awsErrorDetails().errorMessage()
+                    + "); `./jbang remote cleanup` removes them");
+        }
     }
 
     private void putSecrets(RemoteCommand command, Map<String, String> names) {
@@ -482,7 +571,7 @@ public final class SsmShell implements RemoteShell {
     // ---- helpers ------------------------------------------------------------------------------
 
     static long executionSeconds(RemoteCommand command) {
-        return Math.max(1, command.timeout().toSeconds());
+        return command.timeout().toSeconds();
     }
 
     private static void emit(String text, Consumer<String> lines) {
@@ -501,23 +590,6 @@ public final class SsmShell implements RemoteShell {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MonetException("interrupted while waiting for SSM");
-        }
-    }
-
-    private static boolean addHook(Thread hook) {
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            return true;
-        } catch (IllegalStateException shuttingDown) {
-            return false;
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or ran: fine
         }
     }
 

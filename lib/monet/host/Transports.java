@@ -79,7 +79,8 @@ public final class Transports {
                 return Instances.theRunningOne(ec2, tag).id();
             }
         };
-        SsmShell.Options options = SsmShell.Options.defaults(Aws.region(config).id());
+        SsmShell.Options options = SsmShell.Options.defaults(Aws.region(config).id())
+                .withDeliveryTimeout(Duration.ofSeconds(seconds(config, "ssm.delivery-timeout", 30, 2_592_000)));
         String bucket = config.get("ssm.output.bucket");
         if (!bucket.isBlank()) {
             options = options.withOutputBucket(bucket, () -> Aws.client(S3Client.builder(), config));
@@ -93,13 +94,35 @@ public final class Transports {
         return new SsmFleet(ssm(config, "fleet"), tag, config.get("ssm.max-concurrency"), config.get("ssm.max-errors"));
     }
 
-    /** {@code remote.timeout} as a duration. */
+    /** {@code remote.timeout} as a duration (1 to 172800 seconds, as {@link #timeout(Duration)}). */
     public static Duration timeout(Config config) {
-        try {
-            return Duration.ofSeconds(Long.parseLong(config.get("remote.timeout").strip()));
-        } catch (NumberFormatException e) {
-            throw MonetException.usage("remote.timeout must be a number of seconds, got '" + config.get("remote.timeout") + "'");
+        return Duration.ofSeconds(seconds(config, "remote.timeout", 1, SsmShell.MAX_EXECUTION_SECONDS));
+    }
+
+    /**
+     * A command's timeout as given ({@code --timeout}): 1 to 172800 seconds (48 hours, the most
+     * AWS-RunShellScript allows), whatever the transport, so that a command behaves the same over
+     * SSM, SSH and locally; a usage error otherwise.
+     */
+    public static Duration timeout(Duration timeout) {
+        if (timeout.toSeconds() < 1 || timeout.toSeconds() > SsmShell.MAX_EXECUTION_SECONDS) {
+            throw MonetException.usage("--timeout must be 1 to " + SsmShell.MAX_EXECUTION_SECONDS + " seconds (48 hours, the most"
+                    + " SSM's AWS-RunShellScript allows), got " + timeout.toSeconds());
         }
+        return timeout;
+    }
+
+    private static long seconds(Config config, String key, long min, long max) {
+        String text = config.get(key).strip();
+        try {
+            long value = Long.parseLong(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            // the message below says what is wanted
+        }
+        throw MonetException.usage(key + " must be " + min + " to " + max + " seconds, got '" + text + "'");
     }
 
     private static int port(Config config) {

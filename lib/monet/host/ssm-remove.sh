@@ -1,3 +1,4 @@
 # shellcheck shell=sh
-# Removes the directory MONET_DIR where ssm-output.sh kept a large output.
-rm -rf "$MONET_DIR"
+# Removes the directory where ssm-output.sh keeps a large output (MONET_SPILL_ID), whether the
+# output was read back, the command was stopped, or its client was interrupted.
+rm -rf "${TMPDIR:-/tmp}/monet-ssm.$MONET_SPILL_ID"

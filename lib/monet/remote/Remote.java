@@ -20,11 +20,13 @@ import monet.host.HostScripts;
 import monet.host.RemoteShell;
 import monet.host.RemoteShell.RemoteCommand;
 import monet.host.RemoteShell.RemoteResult;
+import monet.host.SecretParameters;
 import monet.host.SshShell;
 import monet.host.SsmFleet;
 import monet.host.SsmShell;
 import monet.host.Transports;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The {@code remote} commands: each builds its script with {@link HostScripts}, runs it on
@@ -59,6 +61,7 @@ public final class Remote {
         this.config = config;
         this.options = options;
         this.scripts = new HostScripts(config, () -> Aws.region(config).id(), HostScripts.who(System.getenv()), "-");
+        timeout();
         if (options.targets() != null && Transports.via(options.via()) != Transports.Via.SSM) {
             throw MonetException.usage("--all and --targets run through SSM's targeting: they cannot be combined with --via "
                     + options.via());
@@ -79,7 +82,7 @@ public final class Remote {
     }
 
     private Duration timeout() {
-        return options.timeout() != null ? options.timeout() : Transports.timeout(config);
+        return options.timeout() != null ? Transports.timeout(options.timeout()) : Transports.timeout(config);
     }
 
     private RemoteCommand command(String description, HostScript script) {
@@ -262,6 +265,27 @@ public final class Remote {
     public int db(String sql, boolean write) {
         return data(command(write ? "db (write)" : "db", scripts.db(sql, write, options.json())),
                 out -> options.json() && out.isBlank() ? "[]" : out.stripTrailing());
+    }
+
+    /**
+     * {@code cleanup}: the one-time secret parameters interrupted commands left in Parameter Store
+     * ({@link SecretParameters}), then the output they left kept on the host (older than an hour,
+     * or all with {@code force}).
+     */
+    public int cleanup(boolean force) {
+        HostScript leftovers = scripts.keptOutput(force);
+        if (options.dryRun()) {
+            Console.get().out("# SSM DescribeParameters: the parameters under " + SsmShell.SECRET_PREFIX + (force ? "; DeleteParameter: each"
+                    : "; ListCommands since the oldest: those whose command ended, or none names after 2 minutes; DeleteParameter: each"));
+            return preview(command("remove kept output", leftovers));
+        }
+        try (SsmClient ssm = Aws.client(SsmClient.builder(), config)) {
+            SecretParameters.Report report = SecretParameters.cleanup(ssm, force);
+            report.removed().forEach(name -> Console.get().info("removed " + name));
+            report.kept().forEach((name, why) -> Console.get().info("kept " + name + ": " + why));
+            Console.get().info(report.removed().size() + " one-time secret parameter(s) removed, " + report.kept().size() + " kept");
+        }
+        return stream(command("remove kept output", leftovers));
     }
 
     /** An interactive SSH session (always SSH, whatever --via says). */

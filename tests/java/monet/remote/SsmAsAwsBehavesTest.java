@@ -156,8 +156,8 @@ class SsmAsAwsBehavesTest {
         endpoint.throttle("GetCommandInvocation", "i-0dddddddddddddd02", 1000).latency("GetCommandInvocation", Duration.ofMillis(400));
         try {
             CmdResult r = remote("shell", "--targets", "tag:Role=report", "echo up on $MONET_INSTANCE_ID");
-            assertThat(r.exitCode()).isEqualTo(1);
-            assertThat(r.stdout().lines()).containsExactly("[i-0dddddddddddddd01] up on i-0dddddddddddddd01",
+            assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+            assertThat(r.stdout().lines()).as(r.stderr()).containsExactly("[i-0dddddddddddddd01] up on i-0dddddddddddddd01",
                     "[i-0dddddddddddddd03] up on i-0dddddddddddddd03");
             assertThat(r.stderr()).contains("[i-0dddddddddddddd02]").contains("Rate exceeded").contains("1 of 3 instances failed");
             assertThat(endpoint.maxInFlight("GetCommandInvocation")).as("results read concurrently").isGreaterThan(1);

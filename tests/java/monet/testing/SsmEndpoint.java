@@ -663,6 +663,12 @@ public final class SsmEndpoint implements AutoCloseable {
                 builder.environment().putAll(host.env());
                 builder.environment().putAll(hostEnv);
                 builder.environment().put("MONET_INSTANCE_ID", instanceId);
+                // every instance has its own /tmp; the default one uses the sandbox's
+                if (!instanceId.equals(DEFAULT_INSTANCE)) {
+                    Path tmp = host.dir().resolve("instances").resolve(instanceId).resolve("tmp");
+                    Files.createDirectories(tmp);
+                    builder.environment().put("TMPDIR", tmp.toString());
+                }
                 builder.environment().put("HOME", host.dir().resolve("home").toString());
                 synchronized (this) {
                     if (cancelled) {
