@@ -3,12 +3,10 @@ package monet.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -21,10 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
@@ -47,9 +41,7 @@ class InterruptTest {
     static void start() {
         Moto moto = Moto.get();
         endpoint = SsmEndpoint.start(dir.resolve("host")).proxyTo(moto.endpoint());
-        parameters = SsmClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        parameters = moto.client(SsmClient.builder());
     }
 
     @AfterAll
@@ -58,9 +50,7 @@ class InterruptTest {
     }
 
     static Map<String, String> env() {
-        Map<String, String> env = new LinkedHashMap<>(endpoint.env());
-        env.putAll(endpoint.host().clientEnv());
-        return env;
+        return endpoint.scriptEnv();
     }
 
     static JBang remote(String... args) {
@@ -97,12 +87,21 @@ class InterruptTest {
         }
     }
 
-    /** The moments: time after start (JBang's start, PutParameter, SendCommand), and states on the instance. */
-    enum Moment { EARLY, SENT, RUNNING, LATE }
+    /**
+     * The moments: early (JBang still starting), as soon as the parameter exists, right after
+     * SendCommand (not yet visible, then Pending), while the command runs, and later while it runs.
+     */
+    enum Moment { EARLY, PUT, SENT, RUNNING, LATE }
 
     static void awaitMoment(Moment moment, long sentBefore, JBang.Running process) {
         switch (moment) {
             case EARLY -> sleep(1500);
+            case PUT -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (secretParameters().isEmpty() && process.isAlive() && System.nanoTime() < deadline) {
+                    sleep(20);
+                }
+            }
             case SENT -> {
                 // right after SendCommand: InvocationDoesNotExist, then Pending
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -201,7 +200,7 @@ class InterruptTest {
             run.close(); // SIGKILL: no hook runs
         }
         assertThat(secretParameters()).hasSize(1);
-        CmdResult kept = remote("cleanup").call();
+        CmdResult kept = remote("cleanup", "--instance", SsmEndpoint.DEFAULT_INSTANCE).call();
         assertThat(kept.exitCode()).as(kept.stderr()).isZero();
         assertThat(kept.stderr()).contains("kept").contains("Delayed");
         assertThat(secretParameters()).as("its command may still be delivered: kept").hasSize(1);
@@ -216,20 +215,17 @@ class InterruptTest {
 
         // --force removes every one, even one a create-user in flight may still need
         parameters.putParameter(b -> b.name("/monet/tmp/in-flight").type(ParameterType.SECURE_STRING).value("in-flight-secret"));
-        CmdResult kept2 = remote("cleanup").call();
+        CmdResult kept2 = remote("cleanup", "--instance", SsmEndpoint.DEFAULT_INSTANCE).call();
         assertThat(kept2.stderr()).contains("/monet/tmp/in-flight");
         assertThat(secretParameters()).hasSize(1);
-        CmdResult forced = remote("cleanup", "--force").call();
+        CmdResult forced = remote("cleanup", "--force", "--instance", SsmEndpoint.DEFAULT_INSTANCE).call();
         assertThat(forced.exitCode()).as(forced.stderr()).isZero();
         assertThat(secretParameters()).isEmpty();
     }
 
     /** How many commands that have not ended name a /monet/tmp/ parameter (as ListCommands shows them). */
     static long secretParametersReferencedByLiveCommands() {
-        SsmClient ssm = SsmClient.builder().endpointOverride(endpoint.uri()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        return ssm.listCommands(b -> {}).commands().stream()
+        return endpoint.client().listCommands(b -> {}).commands().stream()
                 .filter(c -> List.of("Pending", "InProgress", "Delayed", "Cancelling").contains(c.statusAsString()))
                 .filter(c -> c.parameters().toString().contains("/monet/tmp/")).count();
     }

@@ -61,9 +61,7 @@ class RemoteScriptTest {
     }
 
     static Map<String, String> viaEndpoint() {
-        Map<String, String> env = new LinkedHashMap<>(endpoint.env());
-        env.putAll(host().clientEnv());
-        return env;
+        return endpoint.scriptEnv();
     }
 
     static Map<String, String> viaMoto() {

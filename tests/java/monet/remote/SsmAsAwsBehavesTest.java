@@ -2,11 +2,9 @@ package monet.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,11 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The real {@code ./jbang remote} against the SSM test endpoint where it behaves as AWS does and
@@ -48,9 +43,7 @@ class SsmAsAwsBehavesTest {
     }
 
     static Map<String, String> env() {
-        Map<String, String> env = new LinkedHashMap<>(endpoint.env());
-        env.putAll(endpoint.host().clientEnv());
-        return env;
+        return endpoint.scriptEnv();
     }
 
     static CmdResult remote(String... args) {
@@ -65,9 +58,7 @@ class SsmAsAwsBehavesTest {
     void outputIsCompleteWhateverItsSizeInBytes() {
         // the S3 path: 36,000 'é' are 72,000 bytes but 36,000 characters; SSM cut them at 24,000 bytes
         String bucket = "ssm-out-" + UUID.randomUUID().toString().substring(0, 8);
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
-                .forcePathStyle(true).httpClientBuilder(UrlConnectionHttpClient.builder())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"))).build()) {
+        try (S3Client s3 = moto.client(S3Client.builder().forcePathStyle(true))) {
             s3.createBucket(b -> b.bucket(bucket));
         }
         CmdResult viaS3 = remote("shell", "--instance", SsmEndpoint.DEFAULT_INSTANCE, "--set", "ssm.output.bucket=" + bucket, ACCENTS);
@@ -113,6 +104,13 @@ class SsmAsAwsBehavesTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr()).contains("i-0abcdef0123456789").contains("stopped").contains("SSM agent").contains("instance profile")
                 .contains("region").contains("aws ssm describe-instance-information");
+        // a failure after the password went to Parameter Store takes it out again
+        CmdResult user = JBang.run("remote", "create-user", "--instance", "i-0abcdef0123456789", "--password-stdin", "x@example.com")
+                .env(env()).stdin("failure-path-password\n").call();
+        assertThat(user.exitCode()).isEqualTo(1);
+        try (SsmClient parameters = moto.client(SsmClient.builder())) {
+            assertThat(parameters.getParametersByPath(b -> b.path("/monet/tmp").recursive(true)).parameters()).isEmpty();
+        }
     }
 
     @Test

@@ -203,6 +203,13 @@ public final class SsmEndpoint implements AutoCloseable {
         return env;
     }
 
+    /** The environment for {@code ./jbang remote} against this endpoint: {@link #env()}, and where the host's app and data are. */
+    public Map<String, String> scriptEnv() {
+        Map<String, String> env = new LinkedHashMap<>(env());
+        env.putAll(host.clientEnv());
+        return env;
+    }
+
     /** Proxies every action this endpoint does not implement (Parameter Store ...) to moto; scripts' aws CLI uses moto too. */
     public SsmEndpoint proxyTo(String motoEndpoint) {
         this.proxy = motoEndpoint;
