@@ -13,6 +13,7 @@
 //SOURCES ../lib/monet/pipeline/package-info.java
 //SOURCES ../lib/monet/process/package-info.java
 //SOURCES ../lib/monet/release/package-info.java
+//SOURCES ../lib/monet/text/package-info.java
 // Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
 // JVM warnings go to stderr and CDS's own notes nowhere, so stdout stays data.
 //CDS
