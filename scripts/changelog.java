@@ -10,6 +10,7 @@
 //SOURCES ../lib/monet/config/package-info.java
 //SOURCES ../lib/monet/console/package-info.java
 //SOURCES ../lib/monet/process/package-info.java
+//SOURCES ../lib/monet/text/package-info.java
 package monet.scripts;
 
 import java.nio.charset.StandardCharsets;

@@ -7,8 +7,10 @@
 //SOURCES ../lib/monet/cli/package-info.java
 //SOURCES ../lib/monet/config/package-info.java
 //SOURCES ../lib/monet/console/package-info.java
+//SOURCES ../lib/monet/host/package-info.java
 //SOURCES ../lib/monet/process/package-info.java
 //SOURCES ../lib/monet/remote/package-info.java
+//SOURCES ../lib/monet/text/package-info.java
 // Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
 // JVM warnings go to stderr and CDS's own notes nowhere, so stdout stays data.
 //CDS
@@ -22,6 +24,7 @@ import java.util.concurrent.Callable;
 import monet.cli.Cli;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
+import monet.cli.HostOptions;
 import monet.remote.Passwords;
 import monet.remote.Remote;
 import picocli.CommandLine;
@@ -65,26 +68,14 @@ class remote implements Callable<Integer> {
     /** Where and how every subcommand runs. */
     static class Where {
         @Mixin
+        HostOptions host;
+
+        @Mixin
         ConfigOptions config;
 
-        @Option(names = "--via", paramLabel = "ssm|ssh|local", defaultValue = "ssm",
-                description = "Transport: ssm (default; AWS Systems Manager), ssh (the system ssh client with ssh.key as ssh.user, "
-                        + "for when SSM is down), local (this machine, e.g. on the server itself).")
-        String via;
-
-        @Option(names = "--instance", paramLabel = "ID", description = "Use this instance instead of finding it by tag (instance.tag).")
-        String instance;
-
-        @Option(names = "--dry-run", description = "Print exactly what would be sent (script, SSM request or ssh command line) and send nothing.")
-        boolean dryRun;
-
-        @Option(names = "--timeout", paramLabel = "SECONDS",
-                description = "How long the command may run (SSM executionTimeout; ssh/local kill it). Default: remote.timeout (600).")
-        Long timeoutSeconds;
-
         Remote remote(boolean json, String targets) {
-            Duration timeout = timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds);
-            return new Remote(config.config(), new Remote.Options(via, instance, targets, dryRun, json, timeout));
+            return new Remote(config.config(), new Remote.Options(host.via(), host.instance(), targets, host.dryRun(), json,
+                    host.timeout()));
         }
     }
 
@@ -217,8 +208,8 @@ class remote implements Callable<Integer> {
         @Override
         public Integer call() {
             Remote remote = where.remote(json, null);
-            monet.remote.ServerScripts.email(email);
-            Passwords.Password secret = where.dryRun && password == null && !passwordStdin ? Passwords.generate()
+            monet.host.HostScripts.email(email);
+            Passwords.Password secret = where.host.dryRun() && password == null && !passwordStdin ? Passwords.generate()
                     : Passwords.resolve(password, passwordStdin, System.in, System.console() != null);
             return remote.createUser(email, secret);
         }

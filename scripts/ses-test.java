@@ -9,6 +9,7 @@
 //SOURCES ../lib/monet/config/package-info.java
 //SOURCES ../lib/monet/console/package-info.java
 //SOURCES ../lib/monet/ses/package-info.java
+//SOURCES ../lib/monet/text/package-info.java
 package monet.scripts;
 
 import java.net.InetAddress;
@@ -29,7 +30,7 @@ import monet.ses.SesClients;
 import monet.ses.SesInspector;
 import monet.ses.SesMailer;
 import monet.ses.SesSettings;
-import monet.ses.StatusReport;
+import monet.ses.SesReadiness;
 import monet.ses.TestMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,7 +92,7 @@ class SesTest implements Callable<Integer> {
             Config config = configOptions.config();
             try (SesClients clients = SesClients.connect(config)) {
                 SesSettings settings = SesSettings.from(config, clients.region());
-                StatusReport report = new StatusReport(settings, new SesInspector(clients, settings).snapshot());
+                SesReadiness report = new SesReadiness(settings, new SesInspector(clients, settings).snapshot());
                 return report.print(Console.get(), json);
             }
         }

@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import monet.console.Console;
 import monet.console.Secrets;
+import monet.text.Tail;
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.ProcessResult;
 import org.zeroturnaround.exec.StartedProcess;
@@ -41,8 +42,6 @@ import org.zeroturnaround.exec.StartedProcess;
  * method returns {@code this}.
  */
 public final class Cmd {
-    /** How many lines of output a failure message shows. */
-    static final int TAIL_LINES = 20;
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
@@ -211,14 +210,14 @@ public final class Cmd {
                     Duration.ofNanos(System.nanoTime() - started));
             if (!nothrow && !allowedExitCodes.contains(exit)) {
                 throw new CmdException("`" + render() + "`" + where() + " exited with " + exit
-                        + " (allowed: " + new TreeSet<>(allowedExitCodes) + ")" + tail(result), result, null);
+                        + " (allowed: " + new TreeSet<>(allowedExitCodes) + ")" + Tail.of(result.stdout(), result.stderr()), result, null);
             }
             return result;
         } catch (TimeoutException e) {
             CmdResult result = new CmdResult(render(), -1, out.text(), err.text(),
                     Duration.ofNanos(System.nanoTime() - started));
             throw new CmdException("`" + render() + "`" + where() + " timed out after "
-                    + Console.formatDuration(timeout) + " and was killed with its child processes" + tail(result),
+                    + Console.formatDuration(timeout) + " and was killed with its child processes" + Tail.of(result.stdout(), result.stderr()),
                     result, e);
         } finally {
             RUNNING.remove(handle);
@@ -271,21 +270,6 @@ public final class Cmd {
 
     private String where() {
         return dir == null ? "" : " in " + dir;
-    }
-
-    private static String tail(CmdResult result) {
-        String source = result.stderr().isBlank() ? result.stdout() : result.stderr();
-        String name = result.stderr().isBlank() ? "stdout" : "stderr";
-        if (source.isBlank()) {
-            return " (no output)";
-        }
-        List<String> lines = source.lines().collect(Collectors.toList());
-        int from = Math.max(0, lines.size() - TAIL_LINES);
-        String shown = lines.subList(from, lines.size()).stream()
-                .map(line -> "  | " + (line.length() > 500 ? line.substring(0, 500) + "…" : line))
-                .collect(Collectors.joining("\n"));
-        String header = from == 0 ? name + ":" : name + " (last " + (lines.size() - from) + " of " + lines.size() + " lines):";
-        return "\n" + header + "\n" + shown;
     }
 
     /** Captures a stream whole and, when asked, passes each complete line on as it arrives. */

@@ -15,20 +15,25 @@ import monet.aws.Aws;
 import monet.config.Config;
 import monet.console.Console;
 import monet.console.Secrets;
-import monet.remote.RemoteShell.RemoteCommand;
-import monet.remote.RemoteShell.RemoteResult;
+import monet.host.HostScript;
+import monet.host.HostScripts;
+import monet.host.RemoteShell;
+import monet.host.RemoteShell.RemoteCommand;
+import monet.host.RemoteShell.RemoteResult;
+import monet.host.SshShell;
+import monet.host.SsmFleet;
+import monet.host.SsmShell;
+import monet.host.Transports;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 /**
- * The {@code remote} commands: each builds its script with {@link ServerScripts}, runs it on
+ * The {@code remote} commands: each builds its script with {@link HostScripts}, runs it on
  * one instance ({@link Transports#open}) or on every tagged instance ({@link SsmFleet}), and
  * prints data on stdout (JSON with {@code --json}), diagnostics on stderr. Each returns the
  * process exit code: the remote script's own for a single instance, 1 if any instance of a
  * fleet failed. {@code --dry-run} prints exactly what would be sent and contacts nothing.
  */
 public final class Remote {
-    /** The secret variable the create-user script reads. */
-    static final String PASSWORD_VARIABLE = "MONET_PASSWORD";
     /** The shortest interval between {@code logs --follow} polls over SSM. */
     static final Duration SSM_POLL_MINIMUM = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,13 +52,13 @@ public final class Remote {
 
     private final Config config;
     private final Options options;
-    private final ServerScripts scripts;
+    private final HostScripts scripts;
     private RemoteShell shell;
 
     public Remote(Config config, Options options) {
         this.config = config;
         this.options = options;
-        this.scripts = new ServerScripts(config);
+        this.scripts = new HostScripts(config, () -> Aws.region(config).id(), HostScripts.who(System.getenv()), "-");
         if (options.targets() != null && Transports.via(options.via()) != Transports.Via.SSM) {
             throw MonetException.usage("--all and --targets run through SSM's targeting: they cannot be combined with --via "
                     + options.via());
@@ -77,8 +82,8 @@ public final class Remote {
         return options.timeout() != null ? options.timeout() : Transports.timeout(config);
     }
 
-    private RemoteCommand command(String description, String script) {
-        return RemoteCommand.of(description, script, timeout());
+    private RemoteCommand command(String description, HostScript script) {
+        return RemoteCommand.of(description, script.text(), timeout());
     }
 
     // ---- commands -----------------------------------------------------------------------------
@@ -98,7 +103,7 @@ public final class Remote {
      * @param every time between polls (null: 2 s, 10 s when polling over SSM)
      */
     public int follow(String service, int lines, String since, boolean timestamps, Duration every, BooleanSupplier keepGoing) {
-        String name = ServerScripts.service(service == null ? scripts.appContainer() : service);
+        String name = HostScripts.service(service == null ? scripts.appContainer() : service);
         if (options.targets() != null) {
             throw MonetException.usage("logs --follow runs on one instance (drop --all/--targets)");
         }
@@ -134,7 +139,7 @@ public final class Remote {
             CloudWatchFollower follower = new CloudWatchFollower(logs, group, instance, name, timestamps, Console.get()::out);
             follower.start(lines, since);
             while (keepGoing.getAsBoolean()) {
-                SsmShell.sleep(every);
+                pause(every);
                 follower.poll();
             }
         }
@@ -165,7 +170,7 @@ public final class Remote {
             if (!keepGoing.getAsBoolean()) {
                 return 0;
             }
-            SsmShell.sleep(every);
+            pause(every);
             next = cursor.position() == null ? first
                     : command("logs of " + name, scripts.logs(name, -1, cursor.position(), true));
         }
@@ -180,9 +185,9 @@ public final class Remote {
     public int status() {
         boolean[] healthy = {true};
         int code = data(command("status", scripts.status()), out -> {
-            StatusReport report = new StatusReport(out, List.of("/", config.get("data.dir")));
+            ServerStatus report = new ServerStatus(out, List.of("/", config.get("data.dir")));
             healthy[0] = report.healthy();
-            return options.json() ? pretty(report.json(JSON)) : String.join("\n", report.lines());
+            return options.json() ? pretty(report.json(JSON)) : report.text().stripTrailing();
         });
         if (code == 0 && !healthy[0] && !options.dryRun() && options.targets() == null) {
             Console.get().warn("not healthy: a container is not running or a health endpoint did not answer 2xx");
@@ -199,7 +204,7 @@ public final class Remote {
     }
 
     public int migrate() {
-        return stream(command("migrate", scripts.migrate()));
+        return stream(command("migrate", scripts.migrate("", "")));
     }
 
     public int createInvite() {
@@ -212,12 +217,12 @@ public final class Remote {
 
     /** Creates a user with the password (see {@link Passwords}); a generated one is printed once at the end. */
     public int createUser(String email, Passwords.Password password) {
-        ServerScripts.email(email);
+        HostScripts.email(email);
         if (options.targets() != null) {
             throw MonetException.usage("create-user runs on one instance (drop --all/--targets)");
         }
-        RemoteCommand command = command("create-user " + email, scripts.createUser(email, PASSWORD_VARIABLE))
-                .withSecret(PASSWORD_VARIABLE, password.value());
+        RemoteCommand command = command("create-user " + email, scripts.createUser(email))
+                .withSecret(HostScripts.PASSWORD_VARIABLE, password.value());
         if (options.dryRun()) {
             Console.get().out(shell().preview(command));
             return 0;
@@ -294,7 +299,7 @@ public final class Remote {
     }
 
     /** exec and shell: streamed, or one JSON object with the exit code and both streams. */
-    private int commandLine(String description, String script) {
+    private int commandLine(String description, HostScript script) {
         RemoteCommand command = command(description, script);
         if (!options.json() || options.dryRun() || options.targets() != null) {
             return stream(command);
@@ -378,6 +383,15 @@ public final class Remote {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void pause(Duration every) {
+        try {
+            Thread.sleep(every.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MonetException("interrupted while following the logs");
         }
     }
 

@@ -1,8 +1,5 @@
-//DEPS software.amazon.awssdk:ec2
-//DEPS software.amazon.awssdk:ssm
-//DEPS software.amazon.awssdk:s3
 //DEPS software.amazon.awssdk:cloudwatchlogs
 //DEPS com.fasterxml.jackson.core:jackson-databind
 //SOURCES *.java
-/** The production server: find it, run commands on it over SSM, SSH or locally, report its state. */
+/** The remote commands: logs, status, users, db, ... on the production server, through monet.host. */
 package monet.remote;

@@ -107,6 +107,58 @@ class LibraryEntriesTest {
         }
     }
 
+    /**
+     * A package's entry names every library its code imports, unless a package it uses names it (picocli
+     * comes with monet.cli, whose commands are picocli's): a script that sources a package's entry and
+     * those of the packages it uses has all it needs, whatever else the script sources.
+     */
+    @Test
+    void eachLibraryAPackageImportsIsInItsEntryOrInTheEntryOfAPackageItUses() throws IOException {
+        Pattern imported = Pattern.compile("^import (?:static )?((?:picocli|org\\.zeroturnaround|com\\.fasterxml|software\\.amazon\\.awssdk)[\\w.]*)",
+                Pattern.MULTILINE);
+        Map<String, Set<String>> declaredBy = new TreeMap<>();
+        for (Map.Entry<String, Path> pkg : packages().entrySet()) {
+            Set<String> declared = new TreeSet<>();
+            for (String dep : all(DEPS, Files.readString(pkg.getValue().resolve("package-info.java")))) {
+                String[] gav = dep.split(":");
+                declared.add(gav[0] + ":" + gav[1]);
+            }
+            declaredBy.put(pkg.getKey(), declared);
+        }
+        for (Map.Entry<String, Path> pkg : packages().entrySet()) {
+            List<Path> files = javaFiles(pkg.getValue(), pkg.getKey().equals("monet"));
+            Set<String> declared = new TreeSet<>();
+            referencedPackages(files).forEach(used -> declared.addAll(declaredBy.getOrDefault(used, Set.of())));
+            for (Path file : files) {
+                Matcher matcher = imported.matcher(Files.readString(file));
+                while (matcher.find()) {
+                    String library = libraryOf(matcher.group(1));
+                    boolean found = library.endsWith(":*")
+                            ? declared.stream().anyMatch(d -> d.startsWith(library.substring(0, library.length() - 1)))
+                            : declared.contains(library);
+                    assertThat(found).as("%s imports %s: add //DEPS %s to %s's entry", file.getFileName(), matcher.group(1),
+                            library.replace(":*", ":MODULE"), pkg.getKey()).isTrue();
+                }
+            }
+        }
+    }
+
+    /** The Maven module an import comes from (group:* for the AWS SDK's core, which every SDK module brings). */
+    private static String libraryOf(String name) {
+        if (name.startsWith("picocli")) {
+            return "info.picocli:picocli";
+        } else if (name.startsWith("org.zeroturnaround")) {
+            return "org.zeroturnaround:zt-exec";
+        } else if (name.startsWith("com.fasterxml.jackson")) {
+            return "com.fasterxml.jackson.core:jackson-databind";
+        } else if (name.startsWith("software.amazon.awssdk.services.")) {
+            return "software.amazon.awssdk:" + name.split("\\.")[4];
+        } else if (name.startsWith("software.amazon.awssdk.http.urlconnection")) {
+            return "software.amazon.awssdk:url-connection-client";
+        }
+        return "software.amazon.awssdk:*";
+    }
+
     /** Versions: BOMs in the lowest entry, any other version written once; pom.xml builds with the same. */
     @Test
     void versionsAreWrittenOnceAndPomXmlMirrorsThem() throws IOException {

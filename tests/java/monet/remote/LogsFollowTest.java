@@ -175,8 +175,8 @@ class LogsFollowTest {
 
         CmdResult polling = JBang.run("remote", "logs", "--follow", "--dry-run", "--set", "logs.group=").env(env()).call();
         assertThat(polling.exitCode()).as(polling.stderr()).isZero();
-        assertThat(polling.stdout()).contains("# SSM SendCommand").contains("docker logs --tail 100 --timestamps")
-                .contains("every 10.0s").contains("docker logs --since ");
+        assertThat(polling.stdout()).contains("# SSM SendCommand").contains("LINES=100\nSINCE=''\nTIMESTAMPS=yes\n# --- logs.sh")
+                .contains("every 10.0s").containsPattern("LINES=-1\nSINCE=\\d{4}-\\d\\d-\\d\\dT\\S+\nTIMESTAMPS=yes\n");
 
         for (String every : List.of("-1", "0", "NaN")) {
             CmdResult bad = JBang.run("remote", "logs", "--follow", "--dry-run", "--every", every).env(env()).call();

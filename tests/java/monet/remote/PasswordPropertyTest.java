@@ -19,6 +19,10 @@ import monet.MonetException;
 import monet.config.Config;
 import monet.console.Console;
 import monet.console.Secrets;
+import monet.host.LocalShell;
+import monet.host.RemoteShell;
+import monet.host.SshShell;
+import monet.host.SsmShell;
 import monet.process.Shell;
 import monet.testing.Moto;
 import monet.testing.SsmEndpoint;
@@ -113,7 +117,7 @@ class PasswordPropertyTest {
     }
 
     static RemoteShell ssm() {
-        return SsmShell.on(SsmShellTest.client(endpoint.endpoint()), SsmEndpoint.DEFAULT_INSTANCE,
+        return SsmShell.on(endpoint.client(), SsmEndpoint.DEFAULT_INSTANCE,
                 SsmShell.Options.defaults("us-east-1").withProgress(false));
     }
 

@@ -13,8 +13,8 @@ import monet.process.CmdResult;
 import monet.testing.HostSandbox;
 import monet.testing.JBang;
 import monet.testing.Moto;
-import monet.testing.SsmEndpoint;
 import monet.testing.Sshd;
+import monet.testing.SsmEndpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -200,7 +200,7 @@ class RemoteScriptTest {
         CmdResult r = remote("", viaEndpoint(), "db", "--dry-run", "SELECT 1");
         assertThat(r.exitCode()).isZero();
         assertThat(r.stdout()).contains("# SSM SendCommand to the running instance tagged Name=drawing-agent")
-                .contains("sqlite3 -bail -readonly").contains("'SELECT 1'");
+                .contains("SQL='SELECT 1'\nWRITE=no\n").contains("# --- db.sh\n").contains("sqlite3 \"$@\" \"$DATABASE\" \"$SQL\"");
         assertThat(endpoint.count("SendCommand")).isEqualTo(before);
     }
 

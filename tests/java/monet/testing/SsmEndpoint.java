@@ -31,6 +31,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * An SSM endpoint for tests that really runs commands: a local HTTP server speaking the AWS
@@ -164,6 +169,13 @@ public final class SsmEndpoint implements AutoCloseable {
 
     public URI uri() {
         return URI.create(endpoint());
+    }
+
+    /** An SDK client of this endpoint, with dummy credentials. */
+    public SsmClient client() {
+        return SsmClient.builder().endpointOverride(uri()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
     public HostSandbox host() {

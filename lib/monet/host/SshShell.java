@@ -1,4 +1,4 @@
-package monet.remote;
+package monet.host;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

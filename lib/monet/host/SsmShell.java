@@ -1,4 +1,4 @@
-package monet.remote;
+package monet.host;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +19,7 @@ import monet.MonetException;
 import monet.console.Console;
 import monet.console.Secrets;
 import monet.process.Shell;
+import monet.text.Tail;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -181,44 +182,28 @@ public final class SsmShell implements RemoteShell {
     record Sent(String script, String nonce, Map<String, String> secretParameters) {}
 
     Sent plan(RemoteCommand command, Map<String, String> secretParameters) {
-        StringBuilder prelude = new StringBuilder();
-        secretParameters.forEach((variable, parameter) -> prelude.append(secretPrelude(variable, parameter)));
+        StringBuilder text = new StringBuilder();
+        if (!secretParameters.isEmpty()) {
+            text.append(HostScript.of("ssm-secrets").with("MONET_REGION", options.region()).text());
+            secretParameters.forEach((variable, parameter) -> text.append(variable).append("=$(monet_secret ")
+                    .append(Shell.quote(parameter)).append(") || exit 1\n"));
+        }
         if (!options.outputBucket().isEmpty()) {
-            return new Sent(prelude + command.script(), null, secretParameters);
+            return new Sent(text.append(command.script()).toString(), null, secretParameters);
         }
         String nonce = "MONET-SPILL-" + UUID.randomUUID().toString().replace("-", "");
-        return new Sent(prelude + spillWrapper(command.script(), nonce), nonce, secretParameters);
-    }
-
-    private String secretPrelude(String variable, String parameter) {
-        String aws = "aws ssm --region " + Shell.quote(options.region()) + " ";
-        return variable + "=$(" + aws + "get-parameter --name " + Shell.quote(parameter)
-                + " --with-decryption --query Parameter.Value --output text) || { echo "
-                + Shell.quote("cannot read the secret parameter " + parameter
-                + " (the instance role needs ssm:GetParameter on " + SECRET_PREFIX + "* and kms:Decrypt)")
-                + " >&2; exit 1; }\n"
-                + aws + "delete-parameter --name " + Shell.quote(parameter) + " >/dev/null 2>&1 || echo "
-                + Shell.quote("warning: could not delete " + parameter) + " >&2\n";
+        return new Sent(text.append(spillWrapper(command.script(), nonce)).toString(), nonce, secretParameters);
     }
 
     /**
-     * Runs the script with its output in files; prints them when SSM can return them whole,
-     * otherwise gzips them, keeps them and says where on stderr (a line starting with the nonce,
-     * which the script's own output cannot forge).
+     * The script as the function {@code monet_script}, run by {@code ssm-output.sh}: its output
+     * in files, printed when SSM can return it whole, otherwise kept (gzipped) and announced on
+     * stderr by a line that starts with the nonce.
      */
     static String spillWrapper(String script, String nonce) {
-        return "monet_spill=$(mktemp -d \"${TMPDIR:-/tmp}/monet-ssm.XXXXXXXX\") || exit 125\n"
-                + "(\n" + script + (script.endsWith("\n") ? "" : "\n") + ") >\"$monet_spill/out\" 2>\"$monet_spill/err\" </dev/null\n"
-                + "monet_rc=$?\n"
-                + "if [ \"$(wc -c <\"$monet_spill/out\")\" -le " + STDOUT_LIMIT + " ] && [ \"$(wc -c <\"$monet_spill/err\")\" -le "
-                + STDERR_LIMIT + " ]; then\n"
-                + "  cat \"$monet_spill/out\"; cat \"$monet_spill/err\" >&2; rm -rf \"$monet_spill\"\n"
-                + "else\n"
-                + "  gzip -c \"$monet_spill/out\" >\"$monet_spill/out.gz\" && gzip -c \"$monet_spill/err\" >\"$monet_spill/err.gz\""
-                + " && rm -f \"$monet_spill/out\" \"$monet_spill/err\"\n"
-                + "  echo " + nonce + " \"$monet_spill\" $(wc -c <\"$monet_spill/out.gz\") $(wc -c <\"$monet_spill/err.gz\") >&2\n"
-                + "fi\n"
-                + "exit $monet_rc\n";
+        return "monet_script() {\n" + script + (script.endsWith("\n") ? "" : "\n") + "}\n"
+                + HostScript.of("ssm-output").with("MONET_NONCE", nonce).with("MONET_STDOUT_LIMIT", STDOUT_LIMIT)
+                        .with("MONET_STDERR_LIMIT", STDERR_LIMIT).text();
     }
 
     SendCommandRequest.Builder request(RemoteCommand command, String script) {
@@ -342,13 +327,13 @@ public final class SsmShell implements RemoteShell {
                 if (details.isEmpty() || details.equals("Failed")) {
                     return new RemoteResult(code <= 0 ? 1 : code, out, err);
                 }
-                throw new MonetException(what + " " + explain(details, command) + tail(out, err));
+                throw new MonetException(what + " " + explain(details, command) + Tail.of(out, err));
             case "TimedOut":
                 throw new MonetException(what + " " + explain(details.isEmpty() ? "ExecutionTimedOut" : details, command)
-                        + tail(out, err));
+                        + Tail.of(out, err));
             case "Cancelled":
                 throw new MonetException(what + " was cancelled before it finished (CancelCommand by someone, or this"
-                        + " tool interrupted)" + tail(out, err));
+                        + " tool interrupted)" + Tail.of(out, err));
             default:
                 throw new MonetException(what + " ended with an unknown status " + status + "/" + details);
         }
@@ -376,15 +361,6 @@ public final class SsmShell implements RemoteShell {
         }
     }
 
-    private static String tail(String out, String err) {
-        String text = err.isBlank() ? out : err;
-        if (text.isBlank()) {
-            return "";
-        }
-        List<String> lines = text.lines().toList();
-        return "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
-    }
-
     /** The spill line the wrapper printed, if it spilled: {dir, out.gz size, err.gz size}. */
     static String[] spillLine(String stderr, String nonce) {
         for (String line : stderr.lines().toList()) {
@@ -406,8 +382,8 @@ public final class SsmShell implements RemoteShell {
             List<String> sent = new ArrayList<>();
             int last = Math.min(pages, first + PAGES_IN_FLIGHT);
             for (int page = first; page < last; page++) {
-                String script = "dd if=" + Shell.quote(path) + " bs=" + PAGE_BYTES + " skip=" + page
-                        + " count=1 2>/dev/null | base64";
+                String script = HostScript.of("ssm-page").with("MONET_FILE", path).with("MONET_PAGE", page)
+                        .with("MONET_PAGE_BYTES", PAGE_BYTES).text();
                 sent.add(send(request(RemoteCommand.of("read output page", script, Duration.ofMinutes(2)), script)
                         .instanceIds(id).build()));
             }
@@ -440,7 +416,7 @@ public final class SsmShell implements RemoteShell {
     }
 
     private void removeSpill(String id, String dir) {
-        String script = "rm -rf " + Shell.quote(dir);
+        String script = HostScript.of("ssm-remove").with("MONET_DIR", dir).text();
         try {
             String commandId = send(request(RemoteCommand.of("remove spilled output", script, Duration.ofMinutes(1)), script)
                     .instanceIds(id).build());

@@ -1,4 +1,4 @@
-package monet.remote;
+package monet.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import monet.MonetException;
-import monet.remote.RemoteShell.RemoteCommand;
-import monet.remote.RemoteShell.RemoteResult;
+import monet.host.RemoteShell.RemoteCommand;
+import monet.host.RemoteShell.RemoteResult;
 import monet.testing.Moto;
 import monet.testing.SsmEndpoint;
 import org.junit.jupiter.api.AfterAll;
@@ -38,18 +38,12 @@ class SsmShellTest {
     @BeforeAll
     static void start() {
         endpoint = SsmEndpoint.start(sandbox);
-        ssm = client(endpoint.endpoint());
+        ssm = endpoint.client();
     }
 
     @AfterAll
     static void stop() {
         endpoint.stop();
-    }
-
-    static SsmClient client(String url) {
-        return SsmClient.builder().endpointOverride(java.net.URI.create(url)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
     }
 
     static SsmShell shell() {
@@ -81,7 +75,8 @@ class SsmShellTest {
         assertThat(big.stderr().lines()).hasSize(3000).endsWith("err 3000");
         assertThat(big.stdout().length()).isGreaterThan(SsmShell.STDOUT_LIMIT * 10);
         assertThat(spills()).as("spilled output removed from the host").isEqualTo(before);
-        assertThat(endpoint.scripts().get(endpoint.scripts().size() - 1)).startsWith("rm -rf ");
+        assertThat(endpoint.scripts().get(endpoint.scripts().size() - 1)).startsWith("MONET_DIR=" + sandbox.resolve("tmp/monet-ssm."))
+                .contains("rm -rf \"$MONET_DIR\"");
     }
 
     static List<Path> spills() throws IOException {

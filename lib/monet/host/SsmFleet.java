@@ -1,4 +1,4 @@
-package monet.remote;
+package monet.host;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import monet.MonetException;
 import monet.console.Console;
-import monet.remote.RemoteShell.RemoteCommand;
-import monet.remote.RemoteShell.RemoteResult;
+import monet.host.RemoteShell.RemoteCommand;
+import monet.host.RemoteShell.RemoteResult;
 import software.amazon.awssdk.services.ssm.model.Command;
 import software.amazon.awssdk.services.ssm.model.CommandInvocation;
 import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;

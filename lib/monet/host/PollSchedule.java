@@ -1,4 +1,4 @@
-package monet.remote;
+package monet.host;
 
 import java.time.Duration;
 

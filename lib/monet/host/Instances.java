@@ -1,4 +1,4 @@
-package monet.remote;
+package monet.host;
 
 import java.util.ArrayList;
 import java.util.List;
