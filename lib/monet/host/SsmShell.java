@@ -19,6 +19,7 @@ import monet.MonetException;
 import monet.console.Console;
 import monet.console.Secrets;
 import monet.process.Shell;
+import monet.text.Tail;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -396,16 +397,16 @@ public final class SsmShell implements RemoteShell {
             case "Failed":
             case "TimedOut":
                 throw new MonetException(what + " " + explain(details.isEmpty() ? "ExecutionTimedOut" : details, command)
-                        + tail(out, err));
+                        + Tail.of(out, err));
             case "Cancelled":
                 throw new MonetException(what + " was cancelled before it finished (by a CancelCommand, or this tool was"
-                        + " interrupted)" + tail(out, err));
+                        + " interrupted)" + Tail.of(out, err));
             case "Cancelling":
                 throw new MonetException(what + " is being cancelled (someone ran CancelCommand): it will not finish");
             default:
                 throw new MonetException(what + " ended with status " + status + (details.isEmpty() ? "" : "/" + details)
                         + ", which this tool does not know; see `aws ssm get-command-invocation --command-id " + commandId
-                        + " --instance-id " + id + "`" + tail(out, err));
+                        + " --instance-id " + id + "`" + Tail.of(out, err));
         }
     }
 
@@ -433,15 +434,6 @@ public final class SsmShell implements RemoteShell {
             default:
                 return "failed with status " + details;
         }
-    }
-
-    private static String tail(String out, String err) {
-        String text = err.isBlank() ? out : err;
-        if (text.isBlank()) {
-            return "";
-        }
-        List<String> lines = text.lines().toList();
-        return "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
     }
 
     /** The spill line the wrapper printed, if it spilled: {dir, out.gz size, err.gz size}. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * (a subcommand of {@code release}). No {@code main} here: every script compiles the whole
  * library, and JBang needs each script's main to be the only one.
  */
-@Command(name = "github-secrets", mixinStandardHelpOptions = true,
+@Command(name = "github-secrets",
         description = {"Set the release workflow's GitHub secrets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and"
                 + " DEPLOY_BUCKET from the Terraform outputs, with `gh secret set`.",
                 "Values go to gh on stdin: never in arguments, never printed. Needs gh logged in"

@@ -290,8 +290,7 @@ class InfrastructureTest {
                 import boto3
                 boto3.client("route53").create_hosted_zone(Name="dmfenton.net", CallerReference="monet-test")
                 boto3.client("ec2").create_key_pair(KeyName="drawing-agent")
-                """);
-        env.forEach(prerequisites::env);
+                """).env(env);
         prerequisites.run();
         StringBuilder endpoints = new StringBuilder();
         for (String service : List.of("cloudwatch", "dlm", "ec2", "ecr", "iam", "kms", "logs", "route53", "s3", "ses", "sns", "ssm", "sts")) {

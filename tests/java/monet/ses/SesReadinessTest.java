@@ -6,7 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The judgement of states moto cannot produce (it says Success at once): pending, failed, paused, used up. */
-class StatusReportTest {
+class SesReadinessTest {
     static final SesSettings S = MotoSes.SETTINGS;
     static final List<String> TOKENS = List.of("t1aaa", "t2bbb", "t3ccc");
     static final SesSnapshot.Verification VERIFIED = new SesSnapshot.Verification("Success", "tok=");
@@ -16,7 +16,7 @@ class StatusReportTest {
     static final SesSnapshot.Quota QUOTA = new SesSnapshot.Quota(50000, 14, 3);
 
     static Check check(SesSnapshot snapshot, String name) {
-        return new StatusReport(S, snapshot).checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return new SesReadiness(S, snapshot).checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     static SesSnapshot ready() {
@@ -25,7 +25,7 @@ class StatusReportTest {
 
     @Test
     void everythingRightIsOk() {
-        StatusReport report = new StatusReport(S, ready());
+        SesReadiness report = new SesReadiness(S, ready());
         assertThat(report.checks()).allSatisfy(c -> assertThat(c.state()).as(c.toString()).isEqualTo(Check.State.OK));
         assertThat(report.ok()).isTrue();
     }
@@ -39,7 +39,7 @@ class StatusReportTest {
                 .contains("t1aaa._domainkey.dmfenton.net CNAME t1aaa.dkim.amazonses.com")
                 .contains("t2bbb._domainkey.dmfenton.net CNAME t2bbb.dkim.amazonses.com")
                 .contains("t3ccc._domainkey.dmfenton.net CNAME t3ccc.dkim.amazonses.com");
-        assertThat(new StatusReport(S, s).ok()).isFalse();
+        assertThat(new SesReadiness(S, s).ok()).isFalse();
     }
 
     @Test
