@@ -53,12 +53,12 @@ import software.amazon.awssdk.services.ssm.model.SsmException;
  */
 public final class SsmShell implements RemoteShell {
     /** The SSM document every command uses. */
-    public static final String DOCUMENT = "AWS-RunShellScript";
+    static final String DOCUMENT = "AWS-RunShellScript";
     /** Where secret parameters live; the instance role needs GetParameter and DeleteParameter here. */
-    public static final String SECRET_PREFIX = "/monet/tmp/";
+    static final String SECRET_PREFIX = "/monet/tmp/";
     /** What SSM returns inline at most. */
-    public static final int STDOUT_LIMIT = 24_000;
-    public static final int STDERR_LIMIT = 8_000;
+    static final int STDOUT_LIMIT = 24_000;
+    static final int STDERR_LIMIT = 8_000;
     /** Raw bytes per page when reading spilled output back (base64 with newlines stays under 24,000). */
     static final int PAGE_BYTES = 17_000;
     /** Pages requested at once. */
@@ -90,7 +90,7 @@ public final class SsmShell implements RemoteShell {
             return new Options(region, "", () -> null, Duration.ofSeconds(60), true);
         }
 
-        public Options withOutputBucket(String bucket, Supplier<S3Client> client) {
+        Options withOutputBucket(String bucket, Supplier<S3Client> client) {
             return new Options(region, bucket, client, deliveryTimeout, progress);
         }
 
@@ -107,7 +107,7 @@ public final class SsmShell implements RemoteShell {
      * @param unresolved how to name the instance before the lookup ("the running instance tagged Name=drawing-agent")
      * @param options    see {@link Options}
      */
-    public SsmShell(SsmClient ssm, Supplier<String> instance, String unresolved, Options options) {
+    SsmShell(SsmClient ssm, Supplier<String> instance, String unresolved, Options options) {
         this.ssm = ssm;
         this.instance = instance;
         this.unresolved = unresolved;

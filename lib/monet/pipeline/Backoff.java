@@ -24,7 +24,7 @@ public final class Backoff {
     }
 
     /** The delay after the given attempt (1 = after the first). */
-    public Duration delay(int attempt) {
+    Duration delay(int attempt) {
         double nanos = initial.toNanos() * Math.pow(2, Math.max(0, attempt - 1));
         return Duration.ofNanos((long) Math.min(nanos, max.toNanos()));
     }

@@ -31,7 +31,7 @@ public final class Step {
     }
 
     /** A step that runs the given steps at the same time and fails if any of them fails. */
-    public static Step parallel(String name, Step... steps) {
+    static Step parallel(String name, Step... steps) {
         if (steps.length == 0) {
             throw new IllegalArgumentException("parallel group '" + name + "' has no steps");
         }
@@ -72,7 +72,7 @@ public final class Step {
         return this;
     }
 
-    public String name() {
+    String name() {
         return name;
     }
 

@@ -40,7 +40,7 @@ public record Summary(String pipeline, List<StepRecord> steps, Map<String, Strin
     }
 
     /** A plain-text table for the console. */
-    public String text() {
+    String text() {
         TextTable table = new TextTable("step", "status", "time", "note").alignRight(2);
         for (StepRecord s : steps) {
             table.row(s.name(), s.status().name().toLowerCase(), Console.formatDuration(s.duration()), s.note() == null ? "" : s.note());
@@ -50,7 +50,7 @@ public record Summary(String pipeline, List<StepRecord> steps, Map<String, Strin
     }
 
     /** A Markdown table for {@code $GITHUB_STEP_SUMMARY}. */
-    public String markdown() {
+    String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("### ").append(pipeline).append(ok() ? " ✅" : " ❌").append("\n\n");
         md.append("| Step | Status | Time | Note |\n|---|---|---:|---|\n");
