@@ -100,7 +100,8 @@ class WorkflowTest {
         assertThat(stageRuns).isEqualTo(Stages.NAMES);
         assertThat(root.path("on").path("push").path("tags").get(0).asText()).isEqualTo("v*");
         assertThat(root.path("on").path("workflow_dispatch").path("inputs").has("version")).isTrue();
-        assertThat(root.path("permissions").toString()).isEqualTo("{\"contents\":\"write\"}");
+        // contents: the GitHub release; id-token: the OIDC token the release role trusts (infrastructure/github_actions.tf).
+        assertThat(root.path("permissions").toString()).isEqualTo("{\"contents\":\"write\",\"id-token\":\"write\"}");
         assertThat(root.path("concurrency").path("cancel-in-progress").asBoolean()).isFalse();
     }
 
