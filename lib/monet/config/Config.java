@@ -45,6 +45,7 @@ public final class Config {
             key("ses.domain", "", "the SES domain identity (\"\" = the sender's domain)"),
             key("ses.mail-from", "mail", "custom MAIL FROM subdomain under ses.domain (mail -> mail.DOMAIN)"),
             key("ses.resolver", "", "DNS server HOST[:PORT] for ses-test dns (\"\" = the system's resolvers)"),
+            key("ses.require-dkim", "false", "ses-test status: true makes DKIM that is not verified block (exit 1); false warns"),
             key("ssh.user", "ec2-user", "SSH user on the instance"),
             key("ssh.key", "~/.ssh/drawing-agent.pem", "SSH private key for the instance"),
             key("ssm.output.bucket", "", "S3 bucket for full SSM command output (optional)"),

@@ -8,17 +8,17 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ses.SesClient;
 
 /** Sends a {@link TestMessage} through SES v1 SendEmail and turns SES's refusals into what to do. */
-public final class SesMailer {
+final class SesMailer {
     private final SesClient ses;
     private final SesSettings settings;
 
-    public SesMailer(SesClient ses, SesSettings settings) {
+    SesMailer(SesClient ses, SesSettings settings) {
         this.ses = ses;
         this.settings = settings;
     }
 
     /** Sends it and returns SES's message id; a refusal throws a {@link MonetException} that says which and what to do. */
-    public String send(TestMessage message) {
+    String send(TestMessage message) {
         try {
             return ses.sendEmail(r -> r.source(message.from())
                     .destination(d -> d.toAddresses(message.to()))
@@ -45,6 +45,9 @@ public final class SesMailer {
             return new MonetException("cannot reach SES in " + s.region() + ": " + AwsErrors.describe(e)
                     + "; check the network, AWS credentials and region (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL)", e);
         }
+        if (AwsErrors.denied(e)) {
+            return new MonetException("SES refused the send: " + AwsErrors.deniedAdvice(e, "SendEmail") + ses, e);
+        }
         if (lower.contains("not verified")) {
             // SES names the identities that failed: "... failed the check in region US-EAST-1: a@x, b@y"
             String named = lower.contains("failed the check") ? lower.substring(lower.lastIndexOf(':') + 1) : lower;
@@ -58,7 +61,7 @@ public final class SesMailer {
             return new MonetException("the recipient " + message.to() + " is not verified, and this account is in the SES "
                     + "sandbox, which delivers only to verified addresses: leave out --to to use the mailbox simulator, "
                     + "verify the address (aws ses verify-email-identity --email-address " + message.to() + "), or request "
-                    + "production access (" + StatusReport.README + ")" + ses, e);
+                    + "production access (" + SendingReadiness.README + ")" + ses, e);
         }
         // SES answers a used-up daily quota with the Throttling code too: tell the two apart by the words.
         if (lower.contains("daily message quota exceeded")) {

@@ -6,7 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The judgement of states moto cannot produce (it says Success at once): pending, failed, paused, used up. */
-class StatusReportTest {
+class SendingReadinessTest {
     static final SesSettings S = MotoSes.SETTINGS;
     static final List<String> TOKENS = List.of("t1aaa", "t2bbb", "t3ccc");
     static final SesSnapshot.Verification VERIFIED = new SesSnapshot.Verification("Success", "tok=");
@@ -16,7 +16,7 @@ class StatusReportTest {
     static final SesSnapshot.Quota QUOTA = new SesSnapshot.Quota(50000, 14, 3);
 
     static Check check(SesSnapshot snapshot, String name) {
-        return new StatusReport(S, snapshot).checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return new SendingReadiness(S, snapshot).checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     static SesSnapshot ready() {
@@ -25,28 +25,46 @@ class StatusReportTest {
 
     @Test
     void everythingRightIsOk() {
-        StatusReport report = new StatusReport(S, ready());
+        SendingReadiness report = new SendingReadiness(S, ready());
         assertThat(report.checks()).allSatisfy(c -> assertThat(c.state()).as(c.toString()).isEqualTo(Check.State.OK));
         assertThat(report.ok()).isTrue();
     }
 
     @Test
-    void pendingDkimNamesTheThreeCnamesToPublish() {
+    void pendingDkimWarnsWithWhatItCostsAndNamesTheThreeCnamesToPublish() {
         SesSnapshot s = new SesSnapshot(VERIFIED, null, new SesSnapshot.Dkim(true, "Pending", TOKENS), MAIL_FROM_OK, PRODUCTION, QUOTA);
         Check dkim = check(s, "DKIM");
-        assertThat(dkim.state()).isEqualTo(Check.State.PROBLEM);
+        // SES sends without DKIM: that does not block mail, it costs deliverability.
+        assertThat(dkim.state()).isEqualTo(Check.State.WARNING);
+        assertThat(dkim.detail()).contains("SES sends unsigned meanwhile", "lands in spam", "DMARC rests on SPF");
         assertThat(dkim.fix()).startsWith("DKIM pending: publish these 3 CNAMEs: ")
                 .contains("t1aaa._domainkey.dmfenton.net CNAME t1aaa.dkim.amazonses.com")
                 .contains("t2bbb._domainkey.dmfenton.net CNAME t2bbb.dkim.amazonses.com")
                 .contains("t3ccc._domainkey.dmfenton.net CNAME t3ccc.dkim.amazonses.com");
-        assertThat(new StatusReport(S, s).ok()).isFalse();
+        assertThat(new SendingReadiness(S, s).ok()).isTrue();
     }
 
     @Test
-    void disabledDkimIsAProblem() {
-        SesSnapshot s = new SesSnapshot(VERIFIED, null, new SesSnapshot.Dkim(false, "Success", TOKENS), MAIL_FROM_OK, PRODUCTION, QUOTA);
-        assertThat(check(s, "DKIM").state()).isEqualTo(Check.State.PROBLEM);
-        assertThat(check(s, "DKIM").fix()).contains("set-identity-dkim-enabled");
+    void withRequireDkimAnyDkimThatIsNotVerifiedBlocks() {
+        SesSettings strict = new SesSettings(S.sender(), S.domain(), S.mailFromDomain(), S.region(), true);
+        for (SesSnapshot.Dkim dkim : List.of(new SesSnapshot.Dkim(true, "Pending", TOKENS), new SesSnapshot.Dkim(false, "Success", TOKENS),
+                new SesSnapshot.Dkim(true, "NotStarted", List.of()))) {
+            SendingReadiness report = new SendingReadiness(strict, new SesSnapshot(VERIFIED, null, dkim, MAIL_FROM_OK, PRODUCTION, QUOTA));
+            Check check = report.checks().stream().filter(c -> c.name().equals("DKIM")).findFirst().orElseThrow();
+            assertThat(check.state()).as(dkim.toString()).isEqualTo(Check.State.PROBLEM);
+            assertThat(check.detail()).contains("ses.require-dkim");
+            assertThat(report.ok()).isFalse();
+        }
+    }
+
+    @Test
+    void disabledOrMissingDkimWarns() {
+        SesSnapshot disabled = new SesSnapshot(VERIFIED, null, new SesSnapshot.Dkim(false, "Success", TOKENS), MAIL_FROM_OK, PRODUCTION, QUOTA);
+        assertThat(check(disabled, "DKIM").state()).isEqualTo(Check.State.WARNING);
+        assertThat(check(disabled, "DKIM").fix()).contains("set-identity-dkim-enabled");
+        SesSnapshot none = new SesSnapshot(VERIFIED, null, new SesSnapshot.Dkim(false, "NotStarted", List.of()), MAIL_FROM_OK, PRODUCTION, QUOTA);
+        assertThat(check(none, "DKIM").state()).isEqualTo(Check.State.WARNING);
+        assertThat(check(none, "DKIM").fix()).contains("aws ses verify-domain-dkim --domain dmfenton.net");
     }
 
     @Test
