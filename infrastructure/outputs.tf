@@ -45,6 +45,11 @@ output "data_volume_id" {
   value       = aws_ebs_volume.data.id
 }
 
+output "app_log_group" {
+  description = "CloudWatch Logs group of the containers' logs (stream INSTANCE_ID/containers); remote's logs.group."
+  value       = aws_cloudwatch_log_group.app.name
+}
+
 output "alerts_topic_arn" {
   description = "SNS topic of the alarms."
   value       = aws_sns_topic.alerts.arn
@@ -69,11 +74,6 @@ output "github_actions_secret_access_key" {
 output "parameters_kms_key" {
   description = "The key for the app's SecureString parameters: aws ssm put-parameter --type SecureString --key-id THIS."
   value       = aws_kms_alias.parameters.name
-}
-
-output "app_log_group" {
-  description = "CloudWatch log group of the containers' logs (CloudWatch agent)."
-  value       = aws_cloudwatch_log_group.app.name
 }
 
 output "ssm_log_group" {

@@ -4,7 +4,12 @@
 // A short-lived CLI: the C1 compiler alone starts faster and spends less CPU (measured in bench/).
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Read, check and edit Keep a Changelog files: lint, add, release, notes, show.
-//SOURCES ../lib/monet/Monet.java
+//SOURCES ../lib/monet/package-info.java
+//SOURCES ../lib/monet/changelog/package-info.java
+//SOURCES ../lib/monet/cli/package-info.java
+//SOURCES ../lib/monet/config/package-info.java
+//SOURCES ../lib/monet/console/package-info.java
+//SOURCES ../lib/monet/process/package-info.java
 package monet.scripts;
 
 import java.nio.charset.StandardCharsets;
@@ -68,7 +73,19 @@ class changelog implements Callable<Integer> {
 
     @Command(name = "lint", mixinStandardHelpOptions = true, description = {"Check changelogs: every problem as FILE:LINE:COLUMN: message [rule].",
             "Errors fail (exit 1); warnings (marked 'warning:') are harmless",
-            "deviations and do not, unless --strict."})
+            "deviations and do not, unless --strict.",
+            "",
+            "A heading of another level that names a version ('# [1.0.0] - DATE',",
+            "'### 1.0.0') is read as that release and reported with the fix; a '##'",
+            "heading named like a section ('## Changed') is read as that section of",
+            "the release above. Entries outside a section: one problem per list.",
+            "",
+            "Choices: a version listed below an older one is an error only when the",
+            "dates are out of order too; with dates in order it is a warning, since",
+            "files that keep maintenance lines (3.4.19 above 4.1.17) list releases by",
+            "date. A release marked [YANKED] without entries but with a paragraph",
+            "saying why is a warning (its notes are the explanation); without any",
+            "text it is an error, as for any release without entries."})
     static class Lint implements Callable<Integer> {
         @ParentCommand
         changelog parent;
@@ -129,11 +146,18 @@ class changelog implements Callable<Integer> {
 
     @Command(name = "release", mixinStandardHelpOptions = true, description = {
         "Move everything under [Unreleased] to a new version.",
-        "The items go under '## [VERSION] - DATE', [Unreleased] is left empty and",
-        "the link definitions are updated, in the file's own style and tag prefix",
-        "(from the git remote 'origin' when the file has none). Refuses, changing",
-        "nothing, when [Unreleased] is empty, or VERSION exists, is not SemVer or",
-        "is not greater than every version in the file. Prints the new version.",
+        "The items go under '## [VERSION] - DATE' in the file's own heading",
+        "convention (brackets, v prefix, '(DATE)', the separator: as the top",
+        "release is written) and [Unreleased] is left empty. Links follow the",
+        "file's style and tag prefix (from the git remote 'origin' when the file",
+        "has none): [Unreleased] compares from the new tag, the new version from",
+        "the version below it (the highest dated one, whatever a stale link says);",
+        "when versions are linked, [Unreleased] and versions released without a",
+        "link above the linked ones get one too. Refuses, changing nothing, when",
+        "[Unreleased] is empty, or VERSION exists, is not SemVer or is not greater",
+        "than every version in the file (so a typo cannot slip below the latest",
+        "release; a maintenance release of an older line is written by hand, and",
+        "lint accepts it while the dates are in order). Prints the new version.",
         "",
         "--bump picks VERSION from the highest version in the file: major, minor,",
         "patch, or auto: Removed or Changed -> major, Added or Deprecated -> minor,",
@@ -210,7 +234,7 @@ class changelog implements Callable<Integer> {
         changelog parent;
 
         @Option(names = "--json", description = "As JSON: {file, title, releases: [{label, version, unreleased, date, "
-                + "yanked, line, link, sections: [{type, line, entries: [text]}]}]}.")
+                + "yanked, line, link, sections: [{type, line, entries: [text]}], entriesOutsideSections: [text]}]}.")
         boolean json;
 
         @Override
@@ -224,15 +248,22 @@ class changelog implements Callable<Integer> {
             for (Release release : log.releases()) {
                 out.append(release.label()).append(release.dateText() == null ? "" : "  " + release.dateText())
                         .append(release.isYanked() ? "  [YANKED]" : "").append('\n');
+                if (!release.entriesOutsideSections().isEmpty()) {
+                    entries(out, "(outside any section)", release.entriesOutsideSections());
+                }
                 for (Section section : release.sections()) {
-                    out.append("  ").append(section.name()).append('\n');
-                    for (Entry entry : section.entries()) {
-                        out.append("    - ").append(entry.text().replace("\n", "\n      ")).append('\n');
-                    }
+                    entries(out, section.name(), section.entries());
                 }
             }
             print(out.toString());
             return 0;
+        }
+
+        private static void entries(StringBuilder out, String heading, List<Entry> entries) {
+            out.append("  ").append(heading).append('\n');
+            for (Entry entry : entries) {
+                out.append("    - ").append(entry.text().replace("\n", "\n      ")).append('\n');
+            }
         }
     }
 }

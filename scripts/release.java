@@ -2,7 +2,17 @@
 //JAVA 17+
 //JAVAC_OPTIONS -encoding UTF-8
 //DESCRIPTION Cut, build, publish, deploy, verify and roll back releases of Code Monet.
-//SOURCES ../lib/monet/Monet.java
+//SOURCES ../lib/monet/package-info.java
+//SOURCES ../lib/monet/aws/package-info.java
+//SOURCES ../lib/monet/changelog/package-info.java
+//SOURCES ../lib/monet/cli/package-info.java
+//SOURCES ../lib/monet/config/package-info.java
+//SOURCES ../lib/monet/console/package-info.java
+//SOURCES ../lib/monet/host/package-info.java
+//SOURCES ../lib/monet/infra/package-info.java
+//SOURCES ../lib/monet/pipeline/package-info.java
+//SOURCES ../lib/monet/process/package-info.java
+//SOURCES ../lib/monet/release/package-info.java
 // Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
 // JVM warnings go to stderr and CDS's own notes nowhere, so stdout stays data.
 //CDS
@@ -17,7 +27,9 @@ import monet.MonetException;
 import monet.cli.Cli;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
+import monet.cli.HostOptions;
 import monet.console.Console;
+import monet.host.HostTarget;
 import monet.release.Cut;
 import monet.release.ReleaseContext;
 import monet.release.Stages;
@@ -61,22 +73,19 @@ class release implements Callable<Integer> {
 
     /** Where host scripts run. */
     static class Target {
-        @Option(names = "--via", defaultValue = "ssm", paramLabel = "ssm|ssh|local",
-                description = "How to reach the instance (default: ${DEFAULT-VALUE}); local runs on this machine.")
-        String via;
-
-        @Option(names = "--instance", paramLabel = "ID", description = "The instance, instead of the tag lookup (instance.tag).")
-        String instance;
+        @Mixin
+        HostOptions host;
 
         @Mixin
         ConfigOptions config;
 
-        @Option(names = "--dry-run", description = "Print each step and exactly what it would run; change nothing.")
-        boolean dryRun;
+        boolean dryRun() {
+            return host.dryRun();
+        }
 
         ReleaseContext context(String version) {
-            return new ReleaseContext(config.config(), Path.of("").toAbsolutePath(), System.getenv(), dryRun, version,
-                    ReleaseContext.HostTarget.of(config.config(), via, instance));
+            return new ReleaseContext(config.config(), Path.of("").toAbsolutePath(), System.getenv(), host.dryRun(), version,
+                    HostTarget.of(config.config(), host.via(), host.instance(), host.timeout()));
         }
     }
 
@@ -331,8 +340,8 @@ class release implements Callable<Integer> {
         public Integer call() throws Exception {
             ReleaseContext ctx = target.context(null);
             Stages stages = new Stages(ctx, new Stages.Options(false, true));
-            if (target.dryRun) {
-                Console.get().out(stages.describeHost("status", ctx.scripts().status(10)));
+            if (target.dryRun()) {
+                Console.get().out(stages.describeHost("status", ctx.scripts().deployStatus(10)));
                 return 0;
             }
             stages.status().lines().forEach(Console.get()::out);
@@ -356,7 +365,7 @@ class release implements Callable<Integer> {
         public Integer call() {
             ReleaseContext ctx = target.context(null);
             Stages stages = new Stages(ctx, new Stages.Options(false, true));
-            Console.get().out(target.dryRun ? stages.describeHost("lock", ctx.scripts().lock(reason)) : stages.lock(reason).strip());
+            Console.get().out(target.dryRun() ? stages.describeHost("lock", ctx.scripts().lock(reason)) : stages.lock(reason).strip());
             return 0;
         }
     }
@@ -378,7 +387,7 @@ class release implements Callable<Integer> {
         public Integer call() {
             ReleaseContext ctx = target.context(null);
             Stages stages = new Stages(ctx, new Stages.Options(false, true));
-            Console.get().out(target.dryRun ? stages.describeHost("unlock", ctx.scripts().unlock(force)) : stages.unlock(force).strip());
+            Console.get().out(target.dryRun() ? stages.describeHost("unlock", ctx.scripts().unlock(force)) : stages.unlock(force).strip());
             return 0;
         }
     }

@@ -2,7 +2,14 @@
 //JAVA 17+
 //JAVAC_OPTIONS -encoding UTF-8
 //DESCRIPTION Manage the production server over SSM (or SSH, or locally): logs, status, restart, migrate, users, exec, shell, db, ssh.
-//SOURCES ../lib/monet/Monet.java
+//SOURCES ../lib/monet/package-info.java
+//SOURCES ../lib/monet/aws/package-info.java
+//SOURCES ../lib/monet/cli/package-info.java
+//SOURCES ../lib/monet/config/package-info.java
+//SOURCES ../lib/monet/console/package-info.java
+//SOURCES ../lib/monet/host/package-info.java
+//SOURCES ../lib/monet/process/package-info.java
+//SOURCES ../lib/monet/remote/package-info.java
 // Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
 // JVM warnings go to stderr and CDS's own notes nowhere, so stdout stays data.
 //CDS
@@ -16,6 +23,7 @@ import java.util.concurrent.Callable;
 import monet.cli.Cli;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
+import monet.cli.HostOptions;
 import monet.remote.Passwords;
 import monet.remote.Remote;
 import picocli.CommandLine;
@@ -59,26 +67,14 @@ class remote implements Callable<Integer> {
     /** Where and how every subcommand runs. */
     static class Where {
         @Mixin
+        HostOptions host;
+
+        @Mixin
         ConfigOptions config;
 
-        @Option(names = "--via", paramLabel = "ssm|ssh|local", defaultValue = "ssm",
-                description = "Transport: ssm (default; AWS Systems Manager), ssh (the system ssh client with ssh.key as ssh.user, "
-                        + "for when SSM is down), local (this machine, e.g. on the server itself).")
-        String via;
-
-        @Option(names = "--instance", paramLabel = "ID", description = "Use this instance instead of finding it by tag (instance.tag).")
-        String instance;
-
-        @Option(names = "--dry-run", description = "Print exactly what would be sent (script, SSM request or ssh command line) and send nothing.")
-        boolean dryRun;
-
-        @Option(names = "--timeout", paramLabel = "SECONDS",
-                description = "How long the command may run (SSM executionTimeout; ssh/local kill it). Default: remote.timeout (600).")
-        Long timeoutSeconds;
-
         Remote remote(boolean json, String targets) {
-            Duration timeout = timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds);
-            return new Remote(config.config(), new Remote.Options(via, instance, targets, dryRun, json, timeout));
+            return new Remote(config.config(), new Remote.Options(host.via(), host.instance(), targets, host.dryRun(), json,
+                    host.timeout()));
         }
     }
 
@@ -100,8 +96,11 @@ class remote implements Callable<Integer> {
     }
 
     @Command(name = "logs", mixinStandardHelpOptions = true, description = {"Show a container's logs (docker logs).",
-            "With --follow keeps printing new lines until Ctrl-C: it asks again every --every seconds for the lines since the "
-                    + "last one it printed, so nothing is shown twice or missed."})
+            "With --follow keeps printing new lines until Ctrl-C, none twice, none missed: over SSM it reads CloudWatch Logs "
+                    + "(logs.group, the infrastructure's app_log_group), where the server's CloudWatch agent ships every "
+                    + "container's lines, so no command runs on the instance; with logs.group empty, or --via ssh|local, it "
+                    + "asks docker every --every seconds for the lines since the last one (over SSM at most every 5 s: each "
+                    + "poll is a command in the SSM history)."})
     static class Logs implements Callable<Integer> {
         @Mixin Where where;
         @ArgGroup(exclusive = true) Fleet fleet;
@@ -115,8 +114,9 @@ class remote implements Callable<Integer> {
         @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until interrupted.")
         boolean follow;
 
-        @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "2", description = "With --follow: seconds between polls (default 2).")
-        double every;
+        @Option(names = "--every", paramLabel = "SECONDS",
+                description = "With --follow: seconds between polls (default 2; 10 when polling over SSM, at least 5 there).")
+        Double every;
 
         @Option(names = {"-t", "--timestamps"}, description = "Show docker's timestamp on each line.")
         boolean timestamps;
@@ -128,7 +128,8 @@ class remote implements Callable<Integer> {
         public Integer call() {
             Remote remote = where.remote(false, Fleet.of(fleet));
             if (follow) {
-                return remote.follow(service, lines, since, timestamps, Duration.ofMillis((long) (every * 1000)), () -> true);
+                Duration interval = every == null ? null : Duration.ofMillis((long) (every * 1000));
+                return remote.follow(service, lines, since, timestamps, interval, () -> true);
             }
             return remote.logs(service, lines, since, timestamps);
         }
@@ -206,8 +207,8 @@ class remote implements Callable<Integer> {
         @Override
         public Integer call() {
             Remote remote = where.remote(json, null);
-            monet.remote.ServerScripts.email(email);
-            Passwords.Password secret = where.dryRun && password == null && !passwordStdin ? Passwords.generate()
+            monet.host.HostScripts.email(email);
+            Passwords.Password secret = where.host.dryRun() && password == null && !passwordStdin ? Passwords.generate()
                     : Passwords.resolve(password, passwordStdin, System.in, System.console() != null);
             return remote.createUser(email, secret);
         }

@@ -3,7 +3,12 @@
 //JAVAC_OPTIONS -encoding UTF-8
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 //DESCRIPTION Check that production email works through SES: status, dns, send.
-//SOURCES ../lib/monet/Monet.java
+//SOURCES ../lib/monet/package-info.java
+//SOURCES ../lib/monet/aws/package-info.java
+//SOURCES ../lib/monet/cli/package-info.java
+//SOURCES ../lib/monet/config/package-info.java
+//SOURCES ../lib/monet/console/package-info.java
+//SOURCES ../lib/monet/ses/package-info.java
 package monet.scripts;
 
 import java.util.concurrent.Callable;

@@ -31,7 +31,7 @@ public enum ChangeType {
     }
 
     /** The type a heading names exactly, ignoring case ({@code fixed} → FIXED), or null. */
-    public static ChangeType of(String name) {
+    static ChangeType of(String name) {
         String trimmed = name.trim();
         for (ChangeType type : ALL) {
             if (type.title.equalsIgnoreCase(trimmed)) {
@@ -41,16 +41,19 @@ public enum ChangeType {
         return null;
     }
 
+    /** The type a name means, exactly or by a word real changelogs use for it ({@code Bug fixes} → FIXED), or null. */
+    static ChangeType named(String name) {
+        ChangeType type = of(name);
+        return type != null ? type : SYNONYMS.get(name.trim().toLowerCase(Locale.ROOT));
+    }
+
     /**
      * The type for a command-line argument ({@code fixed}, {@code Fixed}, {@code fix}).
      *
      * @throws ChangelogException naming the nearest type when there is none
      */
     public static ChangeType parse(String name) {
-        ChangeType type = of(name);
-        if (type == null) {
-            type = SYNONYMS.get(name.trim().toLowerCase(Locale.ROOT));
-        }
+        ChangeType type = named(name);
         if (type == null) {
             ChangeType near = nearest(name);
             throw ChangelogException.usage("unknown change type '" + name + "'"
@@ -61,7 +64,7 @@ public enum ChangeType {
     }
 
     /** The type an unknown heading most likely meant ({@code Fix} → FIXED), or null if none is close. */
-    public static ChangeType nearest(String name) {
+    static ChangeType nearest(String name) {
         String wanted = name.trim().toLowerCase(Locale.ROOT);
         ChangeType synonym = SYNONYMS.get(wanted);
         if (synonym != null) {
@@ -81,7 +84,7 @@ public enum ChangeType {
     }
 
     /** {@code added, changed, deprecated, removed, fixed, security}. */
-    public static String names() {
+    static String names() {
         StringBuilder s = new StringBuilder();
         for (ChangeType type : values()) {
             s.append(s.length() == 0 ? "" : ", ").append(type.name().toLowerCase(Locale.ROOT));

@@ -1,5 +1,8 @@
 package monet.changelog;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,7 +14,9 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -36,9 +41,12 @@ public final class Changelog {
     int titleLine = -1;
     int trailingLinks;
     final List<Release> releases = new ArrayList<>();
+    /** {@code ##} headings named like a change type before any release: sections of nothing, for lint to report. */
+    final List<Section> straySections = new ArrayList<>();
     /** Lines holding link definitions, found by the parser; read into {@link #linkDefinitions} on first use. */
     final List<Integer> linkLines = new ArrayList<>();
     private List<LinkDefinition> links;
+    private Map<String, LinkDefinition> linksByKey;
     final List<Problem> parseProblems = new ArrayList<>();
 
     private Changelog(String name, byte[] bytes, Supplier<Optional<String>> repositoryUrl) {
@@ -72,7 +80,7 @@ public final class Changelog {
     }
 
     /** Parses text as {@code CHANGELOG.md}. */
-    public static Changelog parse(String text) {
+    static Changelog parse(String text) {
         return new Changelog("CHANGELOG.md", text.getBytes(StandardCharsets.UTF_8), Optional::empty);
     }
 
@@ -89,27 +97,27 @@ public final class Changelog {
      * The same changelog, deriving release links from this repository web URL
      * ({@code https://github.com/OWNER/REPO}) when the file has no link definitions; null derives none.
      */
-    public Changelog withRepositoryUrl(String webUrl) {
+    Changelog withRepositoryUrl(String webUrl) {
         return new Changelog(name, lines.bytes, () -> Optional.ofNullable(webUrl));
     }
 
     /** The file name used in messages. */
-    public String name() {
+    String name() {
         return name;
     }
 
     /** The bytes, exactly as read or as the edits left them. */
-    public byte[] bytes() {
+    byte[] bytes() {
         return lines.bytes.clone();
     }
 
     /** The content decoded as UTF-8. */
-    public String text() {
+    String text() {
         return new String(lines.bytes, StandardCharsets.UTF_8);
     }
 
     /** The {@code # } title, or null. */
-    public String title() {
+    String title() {
         return titleLine < 0 ? null : lines.text(titleLine).replaceFirst("^\\s*#\\s*", "").trim();
     }
 
@@ -124,7 +132,7 @@ public final class Changelog {
     }
 
     /** The top-most released version (yanked or not) whose heading is SemVer. */
-    public Optional<Release> latest() {
+    Optional<Release> latest() {
         return releases.stream().filter(r -> r.version() != null).findFirst();
     }
 
@@ -156,7 +164,7 @@ public final class Changelog {
     }
 
     /** The link definitions ({@code [label]: url}) outside code, in file order. */
-    public List<LinkDefinition> links() {
+    List<LinkDefinition> links() {
         return linkDefinitions();
     }
 
@@ -353,44 +361,68 @@ public final class Changelog {
         }
     }
 
-    /** The structure as JSON: title, and per release its version, date, yanked flag, sections and entries. */
+    /**
+     * The structure as JSON: title, and per release its version, date, yanked flag, link, sections
+     * with their entries, and the entries outside any section.
+     */
     public String toJson() {
-        Json json = new Json().beginObject().name("file").value(name).name("title").value(title());
-        json.name("releases").beginArray();
+        ObjectNode json = JsonNodeFactory.instance.objectNode().put("file", name).put("title", title());
+        ArrayNode releasesJson = json.putArray("releases");
         for (Release release : releases) {
-            json.beginObject().name("label").value(release.label())
-                    .name("version").value(release.version() == null ? null : release.version().toString())
-                    .name("unreleased").value(release.isUnreleased())
-                    .name("date").value(release.dateText())
-                    .name("yanked").value(release.isYanked())
-                    .name("line").value(release.line())
-                    .name("link").value(linkOf(release))
-                    .name("sections").beginArray();
+            ObjectNode r = releasesJson.addObject().put("label", release.label())
+                    .put("version", release.version() == null ? null : release.version().toString())
+                    .put("unreleased", release.isUnreleased())
+                    .put("date", release.dateText())
+                    .put("yanked", release.isYanked())
+                    .put("line", release.line())
+                    .put("link", linkOf(release));
+            ArrayNode sectionsJson = r.putArray("sections");
             for (Section section : release.sections) {
-                json.beginObject().name("type").value(section.name()).name("line").value(section.line())
-                        .name("entries").beginArray();
-                for (Entry entry : section.entries()) {
-                    json.value(entry.text());
-                }
-                json.endArray().endObject();
+                ArrayNode entries = sectionsJson.addObject().put("type", section.name()).put("line", section.line())
+                        .putArray("entries");
+                section.entries().forEach(entry -> entries.add(entry.text()));
             }
-            json.endArray().endObject();
+            ArrayNode outside = r.putArray("entriesOutsideSections");
+            release.entriesOutsideSections().forEach(entry -> outside.add(entry.text()));
         }
-        return json.endArray().endObject().toString();
+        return json.toString();
     }
 
     /** The URL a release heading links to (inline or by a definition), or null. */
-    public String linkOf(Release release) {
-        if (release.inlineLink() != null) {
-            return release.inlineLink();
+    String linkOf(Release release) {
+        return release.inlineLink() != null ? release.inlineLink() : definitionUrl(release.label());
+    }
+
+    /** The definition of a label (matched as Markdown does; the first one wins), or null. */
+    LinkDefinition definition(String label) {
+        if (linksByKey == null) {
+            Map<String, LinkDefinition> byKey = new HashMap<>();
+            for (LinkDefinition link : linkDefinitions()) {
+                byKey.putIfAbsent(link.key(), link);
+            }
+            linksByKey = byKey;
         }
-        String key = LinkDefinition.key(release.label());
-        for (LinkDefinition link : linkDefinitions()) {
-            if (link.key().equals(key)) {
-                return link.url();
+        return linksByKey.get(LinkDefinition.key(label));
+    }
+
+    String definitionUrl(String label) {
+        LinkDefinition definition = definition(label);
+        return definition == null ? null : definition.url();
+    }
+
+    /**
+     * The released version (one with a date: a tag exists) highest below {@code version}: the one a
+     * release of it compares with. Null when there is none.
+     */
+    Release releasedBelow(Version version) {
+        Release best = null;
+        for (Release release : releases) {
+            Version v = release.version();
+            if (v != null && release.date() != null && v.compareTo(version) < 0 && (best == null || v.compareTo(best.version()) > 0)) {
+                best = release;
             }
         }
-        return null;
+        return best;
     }
 
     void problem(int line, int column, Problem.Severity severity, String rule, String message) {

@@ -6,11 +6,11 @@ import monet.MonetException;
 public class ChangelogException extends MonetException {
     private static final long serialVersionUID = 1L;
 
-    public ChangelogException(String message) {
+    ChangelogException(String message) {
         super(message);
     }
 
-    public ChangelogException(String message, Throwable cause) {
+    ChangelogException(String message, Throwable cause) {
         super(message, cause);
     }
 

@@ -37,7 +37,7 @@ final class Editor {
         newSection.addAll(entry);
         Optional<Release> unreleased = log.unreleased();
         if (unreleased.isEmpty()) {
-            List<String> block = new ArrayList<>(List.of("## [Unreleased]", ""));
+            List<String> block = new ArrayList<>(List.of(editor.newUnreleased(), ""));
             block.addAll(newSection);
             int at = log.releases.isEmpty() ? editor.afterContent(0, log.trailingLinks) : log.releases.get(0).headingLine;
             editor.insertPadded(at, block);
@@ -55,6 +55,10 @@ final class Editor {
         }
         if (same != null && !same.entries.isEmpty()) {
             editor.insert(same.entries.get(same.entries.size() - 1).lastLine + 1, entry);
+        } else if (same != null && editor.afterContent(same.headingLine + 1, same.endLine) > same.headingLine + 1) {
+            // Text or code but no list yet: the entry goes after it, so that indented code stays where it was
+            // instead of becoming part of the new entry.
+            editor.insertPadded(editor.afterContent(same.headingLine + 1, same.endLine), entry);
         } else if (same != null) {
             List<String> block = new ArrayList<>(blankAfterHeading ? List.of("") : List.of());
             block.addAll(entry);
@@ -93,68 +97,109 @@ final class Editor {
         Release top = log.latest().orElse(null);
         Release.Heading style = top != null ? top.heading() : unreleased.heading();
         String label = (top != null && top.heading().vPrefixed() ? top.label().substring(0, 1) : "") + version;
-        Links links = Links.derive(log, unreleased, top);
-        boolean inline = style.inlineUrl != null;
+        Links links = Links.derive(log, unreleased);
+        if (links == null) {
+            links = Links.fromRepository(log);
+        }
+        Release previous = log.releasedBelow(version);
         String tag = links == null ? null : links.prefix + version;
-        String heading = "## " + (style.bracketed || inline ? "[" + label + "]" : label)
-                + (inline && links != null ? "(" + links.versionUrl(tag) + ")" : "") + " - " + date;
+        String previousTag = links == null || previous == null ? null : links.tagOf(log, previous);
+        boolean inline = style.inlineUrl != null;
+        String heading = style.like((style.bracketed || inline ? "[" + label + "]" : label)
+                + (inline && links != null ? "(" + links.versionUrl(tag, previousTag) + ")" : ""), date);
         editor.insert(unreleased.headingLine + 1, List.of("", heading));
         if (links != null) {
-            editor.updateLinks(links, unreleased, top, label, tag);
+            editor.updateLinks(links, unreleased, inline, label, tag, previousTag);
         }
         return editor.apply();
     }
 
-    private void updateLinks(Links links, Release unreleased, Release top, String label, String tag) {
+    /**
+     * {@code ## [Unreleased]}, linked as the file links its versions: inline in the heading, or by
+     * a definition added beside the others.
+     */
+    private String newUnreleased() {
+        Links links = Links.derive(log, null);
+        Release highest = log.highestVersion().flatMap(version -> log.find(version.toString())).orElse(null);
+        if (links == null || !links.versionsLinked || highest == null) {
+            return "## [Unreleased]";
+        }
+        String url = links.unreleasedUrl(links.tagOf(log, highest));
+        if (log.latest().map(Release::inlineLink).isPresent()) {
+            return "## [Unreleased](" + url + ")";
+        }
+        if (log.definition("unreleased") == null) {
+            insertDefinitions(List.of("[unreleased]: " + url), null);
+        }
+        return "## [Unreleased]";
+    }
+
+    /**
+     * [Unreleased]'s link now compares from the new tag; the new version's compares from the
+     * version below it. When the file links its versions, none is left without: [Unreleased] gets
+     * a definition if it had none, and so do versions above the first linked one (released
+     * without links), each comparing from the version below it.
+     */
+    private void updateLinks(Links links, Release unreleased, boolean inline, String label, String tag, String previousTag) {
         Release.Heading u = unreleased.heading();
         if (u.inlineUrl != null) {
             replacements.put(unreleased.headingLine, u.text.substring(0, u.inlineUrlStart) + links.unreleasedUrl(tag)
                     + u.text.substring(u.inlineUrlEnd));
         }
-        if (top != null && top.heading().inlineUrl != null) {
+        if (inline) {
             return;
         }
-        LinkDefinition unreleasedLink = definition("unreleased");
-        LinkDefinition topLink = top == null ? null : definition(top.label());
-        String versionLink = "[" + label + "]: " + links.versionUrl(tag);
+        LinkDefinition unreleasedLink = log.definition("unreleased");
         if (unreleasedLink != null) {
-            int line = unreleasedLink.line() - 1;
-            replacements.put(line, "[" + unreleasedLink.label() + "]: " + links.unreleasedUrl(tag));
-            insert(line + 1, List.of(versionLink));
-        } else if (topLink != null) {
-            insert(topLink.line() - 1, List.of(versionLink));
-        } else if (!log.linkDefinitions().isEmpty()) {
-            insert(log.linkDefinitions().get(log.linkDefinitions().size() - 1).line(), List.of(versionLink));
-        } else if (u.inlineUrl == null) {
-            insertPadded(lines.count, allDefinitions(links, label, tag));
+            replacements.put(unreleasedLink.line() - 1, "[" + unreleasedLink.label() + "]: " + links.unreleasedUrl(tag));
         }
-    }
-
-    /** For a file without links: definitions for [Unreleased], the new version and every older one. */
-    private List<String> allDefinitions(Links links, String label, String tag) {
-        List<String> labels = new ArrayList<>(List.of(label));
-        List<String> tags = new ArrayList<>(List.of(tag));
+        if (!links.versionsLinked) {
+            return;
+        }
+        List<String> block = new ArrayList<>();
+        if (unreleasedLink == null && u.inlineUrl == null) {
+            block.add("[unreleased]: " + links.unreleasedUrl(tag));
+        }
+        block.add("[" + label + "]: " + links.versionUrl(tag, previousTag));
         for (Release release : log.releases) {
-            if (!release.isUnreleased() && release.version() != null) {
-                labels.add(release.label());
-                tags.add(links.prefix + release.version());
+            if (release.isUnreleased() || release.version() == null) {
+                continue;
             }
+            if (log.linkOf(release) != null) {
+                break;
+            }
+            if (release.date() == null) {
+                continue; // not released yet ('## 5.0.0 - TBD'): no tag to link to
+            }
+            Release below = log.releasedBelow(release.version());
+            block.add("[" + release.label() + "]: " + links.versionUrl(links.tagOf(log, release),
+                    below == null ? null : links.tagOf(log, below)));
         }
-        List<String> block = new ArrayList<>(List.of("[unreleased]: " + links.unreleasedUrl(tag)));
-        for (int i = 0; i < labels.size(); i++) {
-            block.add("[" + labels.get(i) + "]: " + links.versionUrl(tags.get(i), i + 1 < tags.size() ? tags.get(i + 1) : null));
-        }
-        return block;
+        insertDefinitions(block, unreleasedLink);
     }
 
-    private LinkDefinition definition(String label) {
-        String key = LinkDefinition.key(label);
-        for (LinkDefinition link : log.linkDefinitions()) {
-            if (link.key().equals(key)) {
-                return link;
+    /**
+     * Link definitions go where the file keeps them: after [unreleased]'s, else before the first
+     * linked version's, else after the last definition, else at the end.
+     */
+    private void insertDefinitions(List<String> block, LinkDefinition unreleasedLink) {
+        if (unreleasedLink != null) {
+            insert(unreleasedLink.line(), block);
+            return;
+        }
+        for (Release release : log.releases) {
+            LinkDefinition first = release.isUnreleased() || release.version() == null ? null : log.definition(release.label());
+            if (first != null) {
+                insert(first.line() - 1, block);
+                return;
             }
         }
-        return null;
+        List<LinkDefinition> all = log.linkDefinitions();
+        if (!all.isEmpty()) {
+            insert(all.get(all.size() - 1).line(), block);
+        } else {
+            insertPadded(lines.count, block);
+        }
     }
 
     /** The entry's lines: the file's bullet on the first (replacing one typed there), two spaces before each further line. */

@@ -7,11 +7,11 @@ import monet.process.Cmd;
 import monet.process.CmdResult;
 
 /** The web address of a git repository's {@code origin}, for release links in a file that has none. */
-public final class GitRemote {
+final class GitRemote {
     private GitRemote() {}
 
     /** {@code https://HOST/OWNER/REPO} for the {@code origin} remote of the repository holding {@code dir}, if any. */
-    public static Optional<String> webUrl(Path dir) {
+    static Optional<String> webUrl(Path dir) {
         try {
             CmdResult result = Cmd.of("git", "-C", dir.toString(), "remote", "get-url", "origin")
                     .timeout(Duration.ofSeconds(10)).nothrow().run();
@@ -25,7 +25,7 @@ public final class GitRemote {
      * {@code git@github.com:o/r.git}, {@code ssh://git@host/o/r.git} or
      * {@code https://user@host/o/r.git} → {@code https://host/o/r}; empty for a local path.
      */
-    public static Optional<String> toWebUrl(String remote) {
+    static Optional<String> toWebUrl(String remote) {
         String url = remote.trim();
         String hostAndPath;
         int scheme = url.indexOf("://");

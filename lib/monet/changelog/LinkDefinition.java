@@ -3,9 +3,9 @@ package monet.changelog;
 import java.util.Locale;
 
 /** A reference link definition, {@code [label]: url}, at a 1-based line. Labels match ignoring case. */
-public record LinkDefinition(int line, String label, String url) {
+record LinkDefinition(int line, String label, String url) {
     /** The label as Markdown matches it: case-folded, inner whitespace collapsed. */
-    public String key() {
+    String key() {
         return key(label);
     }
 

@@ -1,95 +1,154 @@
 package monet.changelog;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
 /**
- * How a file links its releases: the repository base URL, the tag prefix ({@code v} in
- * {@code v1.2.0}) and the branch that [Unreleased] compares to, read from the file's own links.
+ * How a file links its releases, read from its own links: the repository URL, the tag prefix
+ * ({@code v} in {@code v1.2.0}), the branch [Unreleased] compares with, and whether versions are
+ * linked at all. A file without any link can take the repository URL from git.
  */
 final class Links {
     final String base;
     final String prefix;
     final String head;
-    /** The tag of the latest release, as the file's links write it; null before the first release. */
-    final String previousTag;
+    /** True when at least one version is linked (or the file has no links, so all will be). */
+    final boolean versionsLinked;
 
-    private Links(String base, String prefix, String head, String previousTag) {
+    private Links(String base, String prefix, String head, boolean versionsLinked) {
         this.base = base;
         this.prefix = prefix;
         this.head = head;
-        this.previousTag = previousTag;
+        this.versionsLinked = versionsLinked;
     }
 
     String unreleasedUrl(String tag) {
         return base + "/compare/" + tag + "..." + head;
     }
 
-    String versionUrl(String tag) {
-        return versionUrl(tag, previousTag);
-    }
-
-    String versionUrl(String tag, String previous) {
-        return previous == null ? base + "/releases/tag/" + tag : base + "/compare/" + previous + "..." + tag;
+    /** {@code BASE/compare/PREVIOUS...TAG}, or {@code BASE/releases/tag/TAG} for the first release. */
+    String versionUrl(String tag, String previousTag) {
+        return previousTag == null ? base + "/releases/tag/" + tag : base + "/compare/" + previousTag + "..." + tag;
     }
 
     /**
-     * From [Unreleased]'s link ({@code BASE/compare/TAG...HEAD}), else the latest release's link
-     * ({@code BASE/compare/A...TAG} or {@code BASE/releases/tag/TAG}), else, for a file without any
-     * link, the repository URL; null when none of these exists.
+     * A release's tag: the one its own link names for its version (whatever the prefix, either
+     * side of a compare range), else the file's prefix and the version.
      */
-    static Links derive(Changelog log, Release unreleased, Release top) {
-        String topVersion = top == null || top.version() == null ? null : top.version().toString();
-        String url = log.linkOf(unreleased);
+    String tagOf(Changelog log, Release release) {
+        String url = log.linkOf(release);
         if (url != null) {
+            for (String ref : Url.parse(url).refs()) {
+                if (names(ref, release.version())) {
+                    return ref;
+                }
+            }
+        }
+        return prefix + release.version();
+    }
+
+    /**
+     * From the file's own links: [Unreleased]'s (the base and the branch it compares with; its
+     * definition when {@code unreleased} is null) and the first version link that names its tag
+     * (the base and the tag prefix). Null when no link points into a repository.
+     */
+    static Links derive(Changelog log, Release unreleased) {
+        String base = null;
+        String prefix = null;
+        String head = "HEAD";
+        String unreleasedUrl = unreleased == null ? log.definitionUrl("unreleased") : log.linkOf(unreleased);
+        if (unreleasedUrl != null) {
+            Url url = Url.parse(unreleasedUrl);
+            base = url.base;
+            for (String ref : url.refs()) {
+                if (versionIn(ref) == null) {
+                    head = ref;
+                } else if (prefix == null) {
+                    prefix = ref.substring(0, firstDigit(ref));
+                }
+            }
+        }
+        boolean versionsLinked = false;
+        for (Release release : log.releases) {
+            String link = release.version() == null ? null : log.linkOf(release);
+            if (link == null) {
+                continue;
+            }
+            versionsLinked = true;
+            Url url = Url.parse(link);
+            Optional<String> tag = url.refs().stream().filter(ref -> names(ref, release.version())).findFirst();
+            if (url.base != null && tag.isPresent()) {
+                base = base != null ? base : url.base;
+                prefix = tag.get().substring(0, firstDigit(tag.get()));
+                break;
+            }
+        }
+        return base == null ? null : new Links(base, prefix != null ? prefix : "v", head, versionsLinked);
+    }
+
+    /** For a file without any link: from the repository's URL ({@code git remote get-url origin}), every version linked. */
+    static Links fromRepository(Changelog log) {
+        boolean anyLinks = !log.linkDefinitions().isEmpty() || log.releases.stream().anyMatch(r -> r.inlineLink() != null);
+        String repository = anyLinks ? null : log.repositoryUrl.get().orElse(null);
+        if (repository == null) {
+            return null;
+        }
+        return new Links(repository.endsWith("/") ? repository.substring(0, repository.length() - 1) : repository, "v",
+                "HEAD", true);
+    }
+
+    /** The version a tag names ({@code v1.2.0}, {@code release-2.0.0-rc.1}), or null ({@code HEAD}, {@code main}, {@code 13.x}). */
+    static Version versionIn(String ref) {
+        int digit = firstDigit(ref);
+        return digit < ref.length() ? Version.tryParse(ref.substring(digit)) : null;
+    }
+
+    private static boolean names(String ref, Version version) {
+        Version named = versionIn(ref);
+        return named != null && named.compareTo(version) == 0;
+    }
+
+    private static int firstDigit(String ref) {
+        int i = 0;
+        while (i < ref.length() && !Character.isDigit(ref.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** A repository link taken apart: {@code BASE/compare/A...B}, {@code BASE/releases/tag/T}, {@code BASE/tree/T}, {@code BASE/commits/T}. */
+    private record Url(String base, String from, String to) {
+        private static final String[] SINGLE = {"/releases/tag/", "/tree/", "/commits/"};
+
+        static Url parse(String url) {
             int compare = url.indexOf("/compare/");
             if (compare > 0) {
                 String range = url.substring(compare + "/compare/".length());
                 int dots = range.indexOf("...");
                 if (dots > 0) {
-                    String tag = range.substring(0, dots);
-                    return new Links(url.substring(0, compare), prefixOf(tag, topVersion), range.substring(dots + 3),
-                            top == null ? null : tag);
+                    return new Url(url.substring(0, compare), range.substring(0, dots), range.substring(dots + 3));
                 }
             }
-            int commits = url.indexOf("/commits/");
-            if (commits > 0 && top == null) {
-                return new Links(url.substring(0, commits), "v", url.substring(commits + "/commits/".length()), null);
+            for (String kind : SINGLE) {
+                int at = url.indexOf(kind);
+                if (at > 0) {
+                    return new Url(url.substring(0, at), null, url.substring(at + kind.length()));
+                }
             }
+            return new Url(null, null, null);
         }
-        String topUrl = top == null ? null : log.linkOf(top);
-        if (topUrl != null) {
-            int compare = topUrl.indexOf("/compare/");
-            int dots = topUrl.lastIndexOf("...");
-            if (compare > 0 && dots > compare) {
-                String tag = topUrl.substring(dots + 3);
-                return new Links(topUrl.substring(0, compare), prefixOf(tag, topVersion), "HEAD", tag);
-            }
-            int release = topUrl.indexOf("/releases/tag/");
-            if (release > 0) {
-                String tag = topUrl.substring(release + "/releases/tag/".length());
-                return new Links(topUrl.substring(0, release), prefixOf(tag, topVersion), "HEAD", tag);
-            }
-            return null;
-        }
-        boolean anyLinks = !log.linkDefinitions().isEmpty() || log.releases.stream().anyMatch(r -> r.inlineLink() != null);
-        if (anyLinks) {
-            return null;
-        }
-        String repository = log.repositoryUrl.get().orElse(null);
-        if (repository == null) {
-            return null;
-        }
-        String base = repository.endsWith("/") ? repository.substring(0, repository.length() - 1) : repository;
-        return new Links(base, "v", "HEAD", topVersion == null ? null : "v" + topVersion);
-    }
 
-    /** {@code v1.2.0} with version {@code 1.2.0} → {@code v}; without a known version, what comes before the first digit. */
-    private static String prefixOf(String tag, String version) {
-        if (version != null && tag.endsWith(version)) {
-            return tag.substring(0, tag.length() - version.length());
+        /** The refs it names, in order: both ends of a range, or the one tag or branch. */
+        List<String> refs() {
+            List<String> refs = new ArrayList<>(2);
+            if (from != null) {
+                refs.add(from);
+            }
+            if (to != null) {
+                refs.add(to);
+            }
+            return refs;
         }
-        int digit = 0;
-        while (digit < tag.length() && !Character.isDigit(tag.charAt(digit))) {
-            digit++;
-        }
-        return digit < tag.length() ? tag.substring(0, digit) : "v";
     }
 }

@@ -1,5 +1,8 @@
 package monet.changelog;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +31,7 @@ public final class LintReport {
     }
 
     /** The problems found in each file, by file name as given. */
-    public Map<String, List<Problem>> problems() {
+    Map<String, List<Problem>> problems() {
         return Map.copyOf(problems);
     }
 
@@ -65,16 +68,15 @@ public final class LintReport {
 
     /** {@code {"errors":N,"warnings":M,"problems":[{"file","line","column","severity","rule","message"}...]}}. */
     public String json() {
-        Json json = new Json().beginObject().name("errors").value(errors()).name("warnings").value(warnings())
-                .name("problems").beginArray();
-        problems.forEach((file, list) -> {
-            for (Problem p : list) {
-                json.beginObject().name("file").value(file).name("line").value(p.line()).name("column").value(p.column())
-                        .name("severity").value(p.isError() ? "error" : "warning").name("rule").value(p.rule())
-                        .name("message").value(p.message()).endObject();
+        ObjectNode json = JsonNodeFactory.instance.objectNode().put("errors", errors()).put("warnings", warnings());
+        ArrayNode list = json.putArray("problems");
+        problems.forEach((file, found) -> {
+            for (Problem p : found) {
+                list.addObject().put("file", file).put("line", p.line()).put("column", p.column())
+                        .put("severity", p.isError() ? "error" : "warning").put("rule", p.rule()).put("message", p.message());
             }
         });
-        return json.endArray().endObject().toString();
+        return json.toString();
     }
 
     /**

@@ -21,10 +21,13 @@ final class Linter {
         problems.addAll(log.parseProblems);
         title();
         unreleased();
+        levels();
         versions();
         for (Release release : log.releases) {
+            entriesOutsideSections(release);
             sections(release);
         }
+        log.straySections.forEach(this::sectionAtLevelTwo);
         links();
         problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
         return List.copyOf(problems);
@@ -70,6 +73,16 @@ final class Linter {
         }
     }
 
+    /** A release heading at another level than {@code ##} is read as a release all the same; this says how to fix it. */
+    private void levels() {
+        for (Release release : log.releases) {
+            if (release.level != 2) {
+                error(release.line(), 1, "heading-level", "release heading at level " + release.level + ": write '"
+                        + release.heading().atLevelTwo() + "'");
+            }
+        }
+    }
+
     private void versions() {
         Map<Version, Release> seen = new TreeMap<>();
         Release previous = null;
@@ -100,7 +113,9 @@ final class Linter {
             if (h.rest != null) {
                 warning(line, h.restColumn, "heading", "unexpected text after the version and date: '" + h.rest + "'");
             }
-            if (release.isEmpty()) {
+            if (release.isEmpty() && h.yanked && release.hasProse()) {
+                warning(line, 1, "empty-release", "yanked version " + shown + " has no entries, only prose (fine for a yanked release)");
+            } else if (release.isEmpty()) {
                 error(line, 1, "empty-release", "released version " + shown + " has no entries");
             }
             if (version == null) {
@@ -113,10 +128,16 @@ final class Linter {
                 continue;
             }
             if (previous != null) {
-                if (version.compareTo(previous.version()) > 0) {
-                    error(line, h.labelColumn, "order", "version " + h.label + " is listed below older version "
-                            + previous.label() + " (line " + previous.line() + "): newest first");
-                } else if (h.date != null && previous.date() != null && h.date.isAfter(previous.date())) {
+                boolean olderAbove = version.compareTo(previous.version()) > 0;
+                boolean datesKnown = h.date != null && previous.date() != null;
+                String listed = "version " + h.label + " is listed below older version " + previous.label() + " (line "
+                        + previous.line() + ")";
+                if (olderAbove && datesKnown && !h.date.isAfter(previous.date())) {
+                    warning(line, h.labelColumn, "order", listed + ", allowed because the dates are in order"
+                            + " (maintenance releases listed by date); otherwise list newest first");
+                } else if (olderAbove) {
+                    error(line, h.labelColumn, "order", listed + ": newest first");
+                } else if (datesKnown && h.date.isAfter(previous.date())) {
                     warning(line, h.dateColumn, "date-order", "date " + h.dateText + " is later than that of "
                             + previous.label() + " above it (" + previous.dateText() + ")");
                 }
@@ -125,17 +146,49 @@ final class Linter {
         }
     }
 
-    private void sections(Release release) {
-        for (Section.EntrySpan entry : release.looseEntries) {
-            error(entry.firstLine + 1, 1, "outside-section",
-                    "entry outside a section: put it under '### Added', '### Changed', '### Fixed', ...");
+    /** One problem per list of entries outside a section (its first and last line), not one per entry. */
+    private void entriesOutsideSections(Release release) {
+        List<Section.EntrySpan> entries = release.looseEntries;
+        for (int first = 0, last = 0; first < entries.size(); first = ++last) {
+            while (last + 1 < entries.size() && onlyBlankBetween(entries.get(last).lastLine, entries.get(last + 1).firstLine)) {
+                last++;
+            }
+            int firstLine = entries.get(first).firstLine + 1;
+            int lastLine = entries.get(last).lastLine + 1;
+            int count = last - first + 1;
+            error(firstLine, 1, "outside-section", count == 1
+                    ? "entry outside a section (line " + firstLine + "): put it under " + SECTIONS
+                    : count + " entries outside a section (lines " + firstLine + " to " + lastLine + "): put them under " + SECTIONS);
         }
+    }
+
+    private static final String SECTIONS = "'### Added', '### Changed', '### Fixed', ...";
+
+    private boolean onlyBlankBetween(int above, int below) {
+        for (int line = above + 1; line < below; line++) {
+            if (!log.lines.blank(line)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code ## Changed}: one problem, and its entries are the section's (no problem each). */
+    private void sectionAtLevelTwo(Section section) {
+        error(section.line(), 1, "heading-level", "section heading at level 2: did you mean '### " + section.type().title() + "'?");
+    }
+
+    private void sections(Release release) {
         Map<ChangeType, Section> seen = new HashMap<>();
         ChangeType latest = null;
         for (Section section : release.sections) {
             int line = section.line();
             int column = section.nameColumn();
             ChangeType type = section.type();
+            if (section.level != 3) {
+                sectionAtLevelTwo(section);
+                continue;
+            }
             if (type == null) {
                 ChangeType near = ChangeType.nearest(section.name());
                 error(line, column, "section-type", "unknown section type '" + section.name() + "' "

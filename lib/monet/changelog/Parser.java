@@ -14,6 +14,8 @@ final class Parser {
     private final Changelog.Lines lines;
     private final Changelog doc;
     private Release release;
+    /** The heading {@link #namesARelease} took apart, for the release it starts. */
+    private Release.Heading releaseHeading;
     private Section section;
     private Section.EntrySpan entry;
     private int blankSinceEntry;
@@ -100,7 +102,7 @@ final class Parser {
                     level++;
                 }
                 if (level <= 6 && (i + level == e || b[i + level] == ' ' || b[i + level] == '\t')) {
-                    return heading(line, level, s, e);
+                    return heading(line, level, i + level, e);
                 }
                 break;
             }
@@ -162,8 +164,9 @@ final class Parser {
         }
     }
 
+    /** A bullet indented further than the entry's own (by two, as Markdown nests lists) belongs to that entry. */
     private void bullet(int line, int indent) {
-        if (entry != null && indent >= 2) {
+        if (entry != null && indent >= 2 && indent >= indentOf(entry.firstLine) + 2) {
             entry.lastLine = line;
             blankSinceEntry = 0;
             return;
@@ -180,8 +183,27 @@ final class Parser {
         }
     }
 
-    private byte heading(int line, int level, int s, int e) {
+    /**
+     * A {@code ##} heading is a release unless it is named like a change type ({@code ## Changed}:
+     * a section at the wrong level); a heading of another level that names a version or
+     * [Unreleased] is a release at the wrong level. Lint reports both; nothing under them is lost.
+     * Only headings that start like one of these are decoded ({@code afterHashes}: its first byte after the hashes).
+     */
+    private byte heading(int line, int level, int afterHashes, int e) {
         entry = null;
+        int text = afterHashes;
+        while (text < e && (b[text] == ' ' || b[text] == '\t')) {
+            text++;
+        }
+        boolean isRelease = level == 2 ? !startsWithALetter(text, e) || !namesAChangeType(line)
+                : startsLikeARelease(text, e) && namesARelease(line);
+        if (isRelease) {
+            close(line);
+            release = new Release(lines, line, level, releaseHeading);
+            releaseHeading = null;
+            doc.releases.add(release);
+            return RELEASE;
+        }
         if (level == 1) {
             if (doc.titleLine < 0 && release == null) {
                 doc.titleLine = line;
@@ -190,19 +212,43 @@ final class Parser {
             release = null;
             return TITLE;
         }
-        if (level == 2) {
-            close(line);
-            release = new Release(lines, line);
-            doc.releases.add(release);
-            return RELEASE;
-        }
-        if (level == 3 && release != null) {
+        if (level == 3 && release != null || level == 2) {
             closeSection(line);
-            section = new Section(lines, line);
-            release.sections.add(section);
+            section = new Section(lines, line, level);
+            (release != null ? release.sections : doc.straySections).add(section);
             return SECTION;
         }
         return HEADING;
+    }
+
+    private boolean startsWithALetter(int i, int e) {
+        return i < e && (b[i] >= 'A' && b[i] <= 'Z' || b[i] >= 'a' && b[i] <= 'z');
+    }
+
+    /** A digit, {@code v} and a digit, or {@code u} (for Unreleased), after an optional {@code [}. */
+    private boolean startsLikeARelease(int i, int e) {
+        if (i < e && b[i] == '[') {
+            i++;
+        }
+        if (i + 1 < e && (b[i] == 'v' || b[i] == 'V') && b[i + 1] >= '0' && b[i + 1] <= '9') {
+            i++;
+        }
+        return i < e && (b[i] >= '0' && b[i] <= '9' || b[i] == 'u' || b[i] == 'U');
+    }
+
+    /** {@code ## Changed}, {@code ## Bug fixes}. */
+    private boolean namesAChangeType(int line) {
+        return ChangeType.named(Section.name(lines.text(line))) != null;
+    }
+
+    /** {@code # [1.0.0] - DATE}, {@code ### 1.0.0}, {@code # [Unreleased]}; the heading taken apart is kept for the release. */
+    private boolean namesARelease(int line) {
+        Release.Heading heading = Release.Heading.parse(lines.text(line));
+        if (heading.version == null && !heading.unreleased) {
+            return false;
+        }
+        releaseHeading = heading;
+        return true;
     }
 
     private void closeSection(int line) {
@@ -237,6 +283,18 @@ final class Parser {
         }
         doc.linkLines.add(line);
         return true;
+    }
+
+    /** The indentation of a line (a tab counts four), up to four. */
+    private int indentOf(int line) {
+        int i = lines.contentStart(line);
+        int e = lines.contentEnd(line);
+        int indent = 0;
+        while (i < e && indent < 4 && (b[i] == ' ' || b[i] == '\t')) {
+            indent += b[i] == ' ' ? 1 : 4;
+            i++;
+        }
+        return indent;
     }
 
     private boolean closesFence(int s, int e) {

@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A {@code ##} section: {@code [Unreleased]} or a version, with its date, yanked flag, link and
- * {@link Section}s, as the heading wrote them.
+ * A release: {@code [Unreleased]} or a version, with its date, yanked flag, link and
+ * {@link Section}s, as the heading wrote them. Its heading is a {@code ##} one, or a heading of
+ * another level that names a version (a slip that lint reports).
  */
 public final class Release {
     final int headingLine;
+    /** The heading's level: 2, or the level of a heading that names a version ({@code # [1.0.0]}). */
+    final int level;
     int endLine;
     private final Changelog.Lines lines;
     private Heading heading;
@@ -18,9 +21,11 @@ public final class Release {
     /** Entries directly under the heading, outside any {@code ###} section. */
     final List<Section.EntrySpan> looseEntries = new ArrayList<>();
 
-    Release(Changelog.Lines lines, int headingLine) {
+    Release(Changelog.Lines lines, int headingLine, int level, Heading heading) {
         this.lines = lines;
         this.headingLine = headingLine;
+        this.level = level;
+        this.heading = heading;
     }
 
     /** The heading taken apart, on first use (a {@code notes} run reads only the headings it passes). */
@@ -32,7 +37,7 @@ public final class Release {
     }
 
     /** The heading's line, 1-based. */
-    public int line() {
+    int line() {
         return headingLine + 1;
     }
 
@@ -42,17 +47,17 @@ public final class Release {
     }
 
     /** True for the {@code [Unreleased]} section. */
-    public boolean isUnreleased() {
+    boolean isUnreleased() {
         return heading().unreleased;
     }
 
     /** The SemVer version, or null for [Unreleased] or a label that is not SemVer. */
-    public Version version() {
+    Version version() {
         return heading().version;
     }
 
     /** The ISO date, or null when missing or invalid. */
-    public LocalDate date() {
+    LocalDate date() {
         return heading().date;
     }
 
@@ -67,13 +72,18 @@ public final class Release {
     }
 
     /** The link written inline in the heading ({@code ## [1.2.0](URL)}), or null. */
-    public String inlineLink() {
+    String inlineLink() {
         return heading().inlineUrl;
     }
 
     /** Its {@code ###} sections, in file order. */
     public List<Section> sections() {
         return List.copyOf(sections);
+    }
+
+    /** Its list items that are under no {@code ###} section (usually a slip: lint reports them). */
+    public List<Entry> entriesOutsideSections() {
+        return Section.EntrySpan.toEntries(looseEntries);
     }
 
     /** True when it has no list entries at all. */
@@ -89,8 +99,18 @@ public final class Release {
         return true;
     }
 
+    /** True when its body has a paragraph of text (outside lists, code and comments). */
+    boolean hasProse() {
+        for (int line = headingLine + 1; line < endLine; line++) {
+            if (lines.kinds[line] == Parser.TEXT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The types of its sections that have entries. */
-    public List<ChangeType> changeTypes() {
+    List<ChangeType> changeTypes() {
         List<ChangeType> types = new ArrayList<>();
         for (Section section : sections) {
             if (section.type() != null && !section.entries.isEmpty() && !types.contains(section.type())) {
@@ -105,11 +125,13 @@ public final class Release {
         return "## " + label() + (dateText() != null ? " - " + dateText() : "");
     }
 
-    /** A {@code ##} heading taken apart; columns are 1-based character columns. */
+    /** A release heading taken apart; columns are 1-based character columns, indexes are into {@link #text}. */
     static final class Heading {
         String text;
         String label = "";
         int labelColumn = 4;
+        /** Where the label ends: after its {@code ]} and inline link, if any. */
+        int labelEnd;
         boolean bracketed;
         String inlineUrl;
         int inlineUrlStart = -1;
@@ -118,6 +140,9 @@ public final class Release {
         Version version;
         String dateText;
         int dateColumn;
+        int dateStart;
+        /** True for {@code (2024-01-01)}. */
+        boolean dateParenthesized;
         LocalDate date;
         boolean yanked;
         boolean yankedBracketed;
@@ -131,7 +156,25 @@ public final class Release {
             return label.startsWith("v") || label.startsWith("V");
         }
 
-        /** Parses the text of a {@code ##} heading line ({@code line}, without its line ending). */
+        /**
+         * The heading of another release written like this one: {@code ## LABEL}, then the date
+         * with this heading's separator and parentheses ({@code " - DATE"} when it has no date).
+         */
+        String like(String newLabel, LocalDate newDate) {
+            return date == null ? "## " + newLabel + " - " + newDate
+                    : "## " + newLabel + text.substring(labelEnd, dateStart) + newDate + (dateParenthesized ? ")" : "");
+        }
+
+        /** The heading text with {@code ##} for its hashes: what it should read at the right level. */
+        String atLevelTwo() {
+            int i = skip(text, 0);
+            while (i < text.length() && text.charAt(i) == '#') {
+                i++;
+            }
+            return "##" + text.substring(i).stripTrailing();
+        }
+
+        /** Parses the text of a release heading line ({@code line}, without its line ending). */
         static Heading parse(String line) {
             Heading h = new Heading();
             h.text = line;
@@ -170,13 +213,19 @@ public final class Release {
                 }
                 h.label = line.substring(start, i);
             }
+            h.labelEnd = i;
             h.unreleased = h.label.equalsIgnoreCase("unreleased");
             h.version = h.unreleased ? null : Version.tryParse(h.label);
             i = skip(line, i);
-            if (i < end && (line.charAt(i) == '-' || line.charAt(i) == '\u2013' || line.charAt(i) == '\u2014')) {
-                h.separator = line.substring(i, i + 1);
-                h.separatorColumn = column(line, i);
-                i = skip(line, i + 1);
+            if (i < end && "-\u2013\u2014/".indexOf(line.charAt(i)) >= 0) {
+                // ' - ' as Keep a Changelog writes it; real files also use an en or em dash, '--' and ' / '.
+                int start = i;
+                while (i < end && line.charAt(i) == line.charAt(start)) {
+                    i++;
+                }
+                h.separator = line.substring(start, i);
+                h.separatorColumn = column(line, start);
+                i = skip(line, i);
             }
             if (i < end) {
                 boolean paren = line.charAt(i) == '(';
@@ -189,8 +238,10 @@ public final class Release {
                 if (stop > start && Character.isDigit(line.charAt(start))) {
                     h.dateText = line.substring(start, stop);
                     h.dateColumn = column(line, start);
+                    h.dateStart = start;
                     h.date = isoDate(h.dateText);
-                    i = paren && stop < end && line.charAt(stop) == ')' ? stop + 1 : stop;
+                    h.dateParenthesized = paren && stop < end && line.charAt(stop) == ')';
+                    i = h.dateParenthesized ? stop + 1 : stop;
                     i = skip(line, i);
                 }
             }

@@ -2,9 +2,14 @@ package monet.changelog;
 
 import java.util.List;
 
-/** A {@code ### Type} section of a release: its heading's 1-based line, name as written, type (null if unknown) and entries. */
+/**
+ * A {@code ### Type} section of a release: its heading's 1-based line, name as written, type (null if unknown) and
+ * entries. A {@code ##} heading named like a type ({@code ## Changed}, a slip that lint reports) is a section too.
+ */
 public final class Section {
     final int headingLine;
+    /** The heading's level: 3, or 2 for a {@code ##} heading named like a type. */
+    final int level;
     int endLine;
     private final Changelog.Lines lines;
     private String name;
@@ -12,9 +17,38 @@ public final class Section {
     private int nameColumn;
     final java.util.ArrayList<EntrySpan> entries = new java.util.ArrayList<>();
 
-    Section(Changelog.Lines lines, int headingLine) {
+    Section(Changelog.Lines lines, int headingLine, int level) {
         this.lines = lines;
         this.headingLine = headingLine;
+        this.level = level;
+    }
+
+    /** The name a heading line gives: without its hashes, surrounding blanks and closing hashes. */
+    static String name(String text) {
+        int at = nameStart(text);
+        return text.substring(at, nameEnd(text, at));
+    }
+
+    private static int nameStart(String text) {
+        int at = 0;
+        while (at < text.length() && text.charAt(at) == ' ') {
+            at++;
+        }
+        while (at < text.length() && text.charAt(at) == '#') {
+            at++;
+        }
+        while (at < text.length() && (text.charAt(at) == ' ' || text.charAt(at) == '\t')) {
+            at++;
+        }
+        return at;
+    }
+
+    private static int nameEnd(String text, int at) {
+        int end = text.length();
+        while (end > at && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t' || text.charAt(end - 1) == '#')) {
+            end--;
+        }
+        return end;
     }
 
     /** Reads the heading on first use. */
@@ -23,17 +57,10 @@ public final class Section {
             return;
         }
         String text = lines.text(headingLine);
-        int at = text.indexOf("###") + 3;
-        while (at < text.length() && (text.charAt(at) == ' ' || text.charAt(at) == '\t')) {
-            at++;
-        }
-        int end = text.length();
-        while (end > at && (text.charAt(end - 1) == ' ' || text.charAt(end - 1) == '\t' || text.charAt(end - 1) == '#')) {
-            end--;
-        }
-        name = text.substring(at, end);
+        int at = nameStart(text);
+        name = text.substring(at, nameEnd(text, at));
         nameColumn = Release.Heading.column(text, at);
-        type = ChangeType.of(name);
+        type = level == 3 ? ChangeType.of(name) : ChangeType.named(name);
     }
 
     /** The name's 1-based column. */
@@ -43,7 +70,7 @@ public final class Section {
     }
 
     /** The heading's line, 1-based. */
-    public int line() {
+    int line() {
         return headingLine + 1;
     }
 
@@ -54,7 +81,7 @@ public final class Section {
     }
 
     /** The type it names (ignoring case), or null when it names none. */
-    public ChangeType type() {
+    ChangeType type() {
         read();
         return type;
     }
@@ -64,7 +91,7 @@ public final class Section {
         return EntrySpan.toEntries(entries);
     }
 
-    /** An entry's lines, first and last (0-based, inclusive), and where its text starts. */
+    /** An entry's lines, first and last (0-based, inclusive). */
     static final class EntrySpan {
         final int firstLine;
         int lastLine;

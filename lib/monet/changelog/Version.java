@@ -25,7 +25,7 @@ public final class Version implements Comparable<Version> {
     }
 
     /** {@code MAJOR.MINOR.PATCH} without pre-release or build metadata. */
-    public static Version of(long major, long minor, long patch) {
+    static Version of(long major, long minor, long patch) {
         if (major < 0 || minor < 0 || patch < 0) {
             throw new IllegalArgumentException("version numbers must not be negative");
         }
@@ -128,25 +128,25 @@ public final class Version implements Comparable<Version> {
         }
     }
 
-    public long major() {
+    long major() {
         return major;
     }
 
-    public long minor() {
+    long minor() {
         return minor;
     }
 
-    public long patch() {
+    long patch() {
         return patch;
     }
 
     /** The pre-release identifiers ({@code rc.1} → {@code [rc, 1]}); empty for a release. */
-    public List<String> prerelease() {
+    List<String> prerelease() {
         return prerelease;
     }
 
     /** The build metadata after {@code +}, or "". */
-    public String build() {
+    String build() {
         return build;
     }
 
@@ -160,7 +160,7 @@ public final class Version implements Comparable<Version> {
      * that reaches its release ({@code 2.0.0-rc.1} + major → {@code 2.0.0}, + patch → {@code 2.0.0}).
      * {@link Bump#AUTO} is not a bump by itself: see {@link Changelog#nextVersion}.
      */
-    public Version bump(Bump bump) {
+    Version bump(Bump bump) {
         boolean pre = isPrerelease();
         switch (bump) {
             case MAJOR:

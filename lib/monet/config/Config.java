@@ -49,6 +49,8 @@ public final class Config {
             key("ssh.user", "ec2-user", "SSH user on the instance"),
             key("ssh.key", "~/.ssh/drawing-agent.pem", "SSH private key for the instance"),
             key("ssm.output.bucket", "", "S3 bucket for full SSM command output (optional)"),
+            key("logs.group", "/monet/app", "CloudWatch Logs group the server's agent ships container logs to (terraform output"
+                    + " app_log_group); remote logs --follow reads it (\"\" = poll over SSM)"),
             key("ssh.host", "", "SSH host instead of the instance's public address (remote --via ssh)"),
             key("ssh.port", "22", "SSH port (remote --via ssh)"),
             key("ssh.options", "", "extra ssh client options, space-separated, e.g. -o UserKnownHostsFile=PATH"),

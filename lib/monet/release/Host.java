@@ -1,27 +1,33 @@
 package monet.release;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import monet.MonetException;
 import monet.console.Console;
-import monet.remote.RemoteShell;
-import monet.remote.RemoteShell.RemoteCommand;
-import monet.remote.RemoteShell.RemoteResult;
+import monet.host.HostScript;
+import monet.host.HostScripts;
+import monet.host.RemoteShell;
+import monet.host.RemoteShell.RemoteCommand;
+import monet.host.RemoteShell.RemoteResult;
 
-/** Runs {@link HostScripts} on the instance and turns their endings into results or clear failures. */
+/** Runs host scripts on the instance for a release and turns their endings into results or clear failures. */
 final class Host {
     private final ReleaseContext ctx;
+    /** The shared files a dry run has printed already: each is shown once. */
+    private final Set<String> printed = new HashSet<>();
 
     Host(ReleaseContext ctx) {
         this.ctx = ctx;
     }
 
-    /** What a dry run prints for a host script. */
-    String describe(String what, String script) {
+    /** What a dry run prints for a host script: exactly what is sent, each shared file once per run. */
+    synchronized String describe(String what, HostScript script) {
         return what + ", on " + ctx.host().description() + ", as this sh script:\n"
-                + script.lines().map(line -> "       | " + line).reduce((a, b) -> a + "\n" + b).orElse("");
+                + script.preview(printed).lines().map(line -> "       | " + line).reduce((a, b) -> a + "\n" + b).orElse("");
     }
 
     /**
@@ -30,19 +36,19 @@ final class Host {
      * @return its stdout's {@code key=value} words (the scripts end with one such line)
      * @throws MonetException when the lock is held or the script fails, with its stderr
      */
-    Map<String, String> run(String what, String script, Duration timeout) {
+    Map<String, String> run(String what, HostScript script, Duration timeout) {
         Console console = ctx.console();
         return words(exec(what, script, timeout, line -> console.info("  " + line)).stdout());
     }
 
     /** Runs a short script whose stdout is the answer (status, lock, unlock). */
-    String runForOutput(String what, String script) {
+    String runForOutput(String what, HostScript script) {
         return exec(what, script, Duration.ofMinutes(2), line -> {}).stdout();
     }
 
-    private RemoteResult exec(String what, String script, Duration timeout, Consumer<String> lines) {
+    private RemoteResult exec(String what, HostScript script, Duration timeout, Consumer<String> lines) {
         RemoteShell shell = ctx.host().shell().get();
-        RemoteResult result = shell.run(RemoteCommand.of(what, script, timeout).streaming(lines, lines));
+        RemoteResult result = shell.run(RemoteCommand.of(what, script.text(), ctx.hostTimeout(timeout)).streaming(lines, lines));
         if (result.exitCode() == HostScripts.LOCK_HELD) {
             throw new MonetException(what + " on " + shell.target() + " refused: " + result.stderr().strip()
                     + " (wait for it, or break a stale lock with 'release unlock --force')");

@@ -1,12 +1,11 @@
 package monet.release;
 
 import java.io.File;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 import monet.MonetException;
 import monet.aws.Aws;
 import monet.changelog.Bump;
@@ -26,9 +24,9 @@ import monet.changelog.Version;
 import monet.config.Config;
 import monet.console.Console;
 import monet.console.Secrets;
+import monet.host.HostScripts;
+import monet.host.HostTarget;
 import monet.process.Cmd;
-import monet.remote.RemoteShell;
-import monet.remote.Transports;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -51,8 +49,8 @@ public final class ReleaseContext {
     private final HostTarget host;
     private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     private Map<String, String> localEnv = Map.of();
-    private Supplier<S3Client> s3;
-    private Supplier<EcrClient> ecr;
+    private S3Client s3;
+    private EcrClient ecr;
     private EcrLogin ecrLogin;
     private ResolvedVersion version;
     private String registry;
@@ -65,28 +63,6 @@ public final class ReleaseContext {
      * @param tagged  false when it is only derived (dry run without a tag)
      */
     public record ResolvedVersion(Version version, String source, boolean tagged) {}
-
-    /**
-     * Where the host scripts run.
-     *
-     * @param description for messages and dry runs
-     * @param shell       opens the transport on first use
-     */
-    public record HostTarget(String description, Supplier<RemoteShell> shell) {
-        /**
-         * The instance through a transport: {@code ssm} (default), {@code ssh} or {@code local}
-         * (this machine, e.g. on the instance itself). Nothing is contacted until a script runs.
-         */
-        public static HostTarget of(Config config, String via, String instance) {
-            if (Transports.via(via) == Transports.Via.LOCAL) {
-                return new HostTarget("this machine (--via local)", memo(() -> Transports.open(config, via, instance)));
-            }
-            String where = instance != null && !instance.isBlank() ? instance
-                    : !config.get("instance.id").isEmpty() ? config.get("instance.id")
-                    : "the running instance tagged " + config.get("instance.tag");
-            return new HostTarget(where + " (via " + via + ")", memo(() -> Transports.open(config, via, instance)));
-        }
-    }
 
     /**
      * A context.
@@ -107,14 +83,12 @@ public final class ReleaseContext {
         this.dryRun = dryRun;
         this.requestedVersion = requestedVersion == null || requestedVersion.isBlank() ? null : requestedVersion;
         this.host = host;
-        this.s3 = memo(() -> Aws.client(S3Client.builder(), config));
-        this.ecr = memo(() -> Aws.client(EcrClient.builder(), config));
     }
 
     /** Replaces the AWS clients (tests). Returns {@code this}. */
-    public ReleaseContext clients(S3Client s3Client, EcrClient ecrClient) {
-        this.s3 = () -> s3Client;
-        this.ecr = () -> ecrClient;
+    public synchronized ReleaseContext clients(S3Client s3Client, EcrClient ecrClient) {
+        this.s3 = s3Client;
+        this.ecr = ecrClient;
         return this;
     }
 
@@ -178,8 +152,11 @@ public final class ReleaseContext {
         return env.getOrDefault(name, "");
     }
 
-    S3Client s3() {
-        return s3.get();
+    synchronized S3Client s3() {
+        if (s3 == null) {
+            s3 = Aws.client(S3Client.builder(), config);
+        }
+        return s3;
     }
 
     /**
@@ -192,7 +169,10 @@ public final class ReleaseContext {
 
     synchronized EcrLogin ecrLogin() {
         if (ecrLogin == null) {
-            AuthorizationData data = ecr.get().getAuthorizationToken().authorizationData().get(0);
+            if (ecr == null) {
+                ecr = Aws.client(EcrClient.builder(), config);
+            }
+            AuthorizationData data = ecr.getAuthorizationToken().authorizationData().get(0);
             String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             if (colon < 0) {
@@ -265,16 +245,12 @@ public final class ReleaseContext {
 
     /** Who releases, for the lock and the audit log: the GitHub actor, else user@host. */
     public String who() {
-        if (!env("GITHUB_ACTOR").isEmpty()) {
-            return "github:" + env("GITHUB_ACTOR") + (env("GITHUB_RUN_ID").isEmpty() ? "" : "/run-" + env("GITHUB_RUN_ID"));
-        }
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
-        }
-        return System.getProperty("user.name", "someone") + "@" + host;
+        return HostScripts.who(env);
+    }
+
+    /** How long a host script may run: {@code --timeout}, else {@code otherwise}. */
+    Duration hostTimeout(Duration otherwise) {
+        return host.timeoutOr(otherwise);
     }
 
     /** The build time stamped into images. */
@@ -307,24 +283,11 @@ public final class ReleaseContext {
 
     /** The host scripts for this release. */
     public HostScripts scripts() {
-        List<String> services = List.of("nginx", config.get("app.container"), config.get("ssr.container"));
-        String bucket = dryRun && config.get("deploy.bucket").isEmpty() ? "DEPLOY_BUCKET" : config.get("deploy.bucket");
-        return new HostScripts(new HostScripts.Settings(config.get("app.dir"), config.get("app.compose.file"), region(), bucket,
-                services, config.get("app.container"), config.get("app.parameters"), config.get("app.migrate"),
-                who(), commit()));
+        return new HostScripts(config, this::region, who(), commit());
     }
 
-    private static <T> Supplier<T> memo(Supplier<T> make) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) {
-                    value = make.get();
-                }
-                return value;
-            }
-        };
+    /** The deploy bucket; a dry run without one shows {@code DEPLOY_BUCKET}. */
+    String bucket() {
+        return dryRun && config.get("deploy.bucket").isEmpty() ? "DEPLOY_BUCKET" : config.get("deploy.bucket");
     }
 }

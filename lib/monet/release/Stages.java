@@ -13,6 +13,7 @@ import java.util.Optional;
 import monet.MonetException;
 import monet.changelog.Changelog;
 import monet.changelog.Version;
+import monet.host.HostScript;
 import monet.pipeline.Backoff;
 import monet.pipeline.Pipeline;
 import monet.pipeline.Step;
@@ -279,10 +280,10 @@ public final class Stages {
 
     private Step deploy() {
         return Step.named("deploy")
-                .describe(() -> host.describe("deploy " + version(), ctx.scripts().deploy(version(), ctx.registry())))
+                .describe(() -> host.describe("deploy " + version(), ctx.scripts().deploy(version(), ctx.registry(), ctx.bucket())))
                 .action(step -> {
                     Map<String, String> result = host.run("deploy " + version(),
-                            ctx.scripts().deploy(version(), ctx.registry()), HOST_TIMEOUT);
+                            ctx.scripts().deploy(version(), ctx.registry(), ctx.bucket()), HOST_TIMEOUT);
                     String previous = result.getOrDefault("previous", "");
                     step.note(previous.isEmpty() ? "first deploy" : "previous: " + previous);
                 });
@@ -352,7 +353,7 @@ public final class Stages {
     /** {@code release status}: what the host runs, its lock and last audit lines, and what the site reports. */
     public String status() throws InterruptedException {
         String site = ctx.config().get("site.url");
-        return "instance: " + ctx.host().description() + "\n" + host.runForOutput("status", ctx.scripts().status(10))
+        return "instance: " + ctx.host().description() + "\n" + host.runForOutput("status", ctx.scripts().deployStatus(10))
                 + "--- site " + site + "\n" + verifier().snapshot() + "\n";
     }
 
@@ -367,7 +368,7 @@ public final class Stages {
     }
 
     /** What a dry run of a host command prints. */
-    public String describeHost(String what, String script) {
+    public String describeHost(String what, HostScript script) {
         return host.describe(what, script);
     }
 }

@@ -19,6 +19,12 @@ import monet.console.Secrets;
 public final class Passwords {
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final int GENERATED_LENGTH = 20;
+    /**
+     * The shortest password accepted (NIST SP 800-63B's minimum for chosen passwords). Shorter
+     * ones are weak, and a secret of a character or two cannot be kept out of output: masking
+     * it would garble every line that happens to contain those characters.
+     */
+    static final int MIN_LENGTH = 8;
 
     private Passwords() {}
 
@@ -84,8 +90,11 @@ public final class Passwords {
     }
 
     private static String check(String password) {
-        if (password.isEmpty() || password.length() > 1024 || password.indexOf('\n') >= 0 || password.indexOf('\0') >= 0) {
-            throw MonetException.usage("a password must be 1 to 1024 characters on one line");
+        int length = password.codePointCount(0, password.length());
+        if (length < MIN_LENGTH || length > 1024 || password.indexOf('\n') >= 0 || password.indexOf('\r') >= 0
+                || password.indexOf('\0') >= 0) {
+            throw MonetException.usage("a password must be " + MIN_LENGTH + " to 1024 characters on one line, without NUL"
+                    + (length < MIN_LENGTH ? " (this one has " + length + ")" : ""));
         }
         Secrets.register(password);
         return password;

@@ -6,25 +6,36 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import monet.MonetException;
+import monet.aws.Aws;
 import monet.config.Config;
 import monet.console.Console;
-import monet.remote.RemoteShell.RemoteCommand;
-import monet.remote.RemoteShell.RemoteResult;
+import monet.console.Secrets;
+import monet.host.HostScript;
+import monet.host.HostScripts;
+import monet.host.RemoteShell;
+import monet.host.RemoteShell.RemoteCommand;
+import monet.host.RemoteShell.RemoteResult;
+import monet.host.SshShell;
+import monet.host.SsmFleet;
+import monet.host.SsmShell;
+import monet.host.Transports;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 /**
- * The {@code remote} commands: each builds its script with {@link ServerScripts}, runs it on
+ * The {@code remote} commands: each builds its script with {@link HostScripts}, runs it on
  * one instance ({@link Transports#open}) or on every tagged instance ({@link SsmFleet}), and
  * prints data on stdout (JSON with {@code --json}), diagnostics on stderr. Each returns the
  * process exit code: the remote script's own for a single instance, 1 if any instance of a
  * fleet failed. {@code --dry-run} prints exactly what would be sent and contacts nothing.
  */
 public final class Remote {
-    /** The secret variable the create-user script reads. */
-    static final String PASSWORD_VARIABLE = "MONET_PASSWORD";
+    /** The shortest interval between {@code logs --follow} polls over SSM. */
+    static final Duration SSM_POLL_MINIMUM = Duration.ofSeconds(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -41,13 +52,13 @@ public final class Remote {
 
     private final Config config;
     private final Options options;
-    private final ServerScripts scripts;
+    private final HostScripts scripts;
     private RemoteShell shell;
 
     public Remote(Config config, Options options) {
         this.config = config;
         this.options = options;
-        this.scripts = new ServerScripts(config);
+        this.scripts = new HostScripts(config, () -> Aws.region(config).id(), HostScripts.who(System.getenv()), "-");
         if (options.targets() != null && Transports.via(options.via()) != Transports.Via.SSM) {
             throw MonetException.usage("--all and --targets run through SSM's targeting: they cannot be combined with --via "
                     + options.via());
@@ -71,8 +82,8 @@ public final class Remote {
         return options.timeout() != null ? options.timeout() : Transports.timeout(config);
     }
 
-    private RemoteCommand command(String description, String script) {
-        return RemoteCommand.of(description, script, timeout());
+    private RemoteCommand command(String description, HostScript script) {
+        return RemoteCommand.of(description, script.text(), timeout());
     }
 
     // ---- commands -----------------------------------------------------------------------------
@@ -82,18 +93,65 @@ public final class Remote {
         return stream(command("logs of " + name, scripts.logs(name, lines, since, timestamps)));
     }
 
-    /** {@code logs --follow}: polls with a {@code --since} cursor until {@code keepGoing} says stop (or Ctrl-C). */
+    /**
+     * {@code logs --follow}, until {@code keepGoing} says stop (or Ctrl-C). Over SSM with a log
+     * group (logs.group) it reads CloudWatch Logs, where the server's agent ships every
+     * container's lines: no command on the instance. Otherwise it polls {@code docker logs} with a
+     * {@code --since} cursor over the transport; over SSM every poll is a command (history,
+     * CloudTrail, a directory kept on the instance), so at most one per {@link #SSM_POLL_MINIMUM}.
+     *
+     * @param every time between polls (null: 2 s, 10 s when polling over SSM)
+     */
     public int follow(String service, int lines, String since, boolean timestamps, Duration every, BooleanSupplier keepGoing) {
-        String name = service == null ? scripts.appContainer() : service;
+        String name = HostScripts.service(service == null ? scripts.appContainer() : service);
         if (options.targets() != null) {
             throw MonetException.usage("logs --follow runs on one instance (drop --all/--targets)");
         }
+        String group = config.get("logs.group").strip();
+        boolean overSsm = Transports.via(options.via()) == Transports.Via.SSM;
+        boolean cloudWatch = overSsm && !group.isEmpty();
+        Duration interval = every != null ? every : overSsm && !cloudWatch ? Duration.ofSeconds(10) : Duration.ofSeconds(2);
+        if (interval.isNegative() || interval.isZero()) {
+            throw MonetException.usage("--every must be a number of seconds above 0");
+        }
+        if (overSsm && !cloudWatch && interval.compareTo(SSM_POLL_MINIMUM) < 0) {
+            throw MonetException.usage("polling over SSM sends a command each time (kept in the command history, CloudTrail and"
+                    + " on the instance): --every must be at least " + SSM_POLL_MINIMUM.toSeconds() + " s; set logs.group to"
+                    + " follow through CloudWatch Logs instead");
+        }
+        return cloudWatch ? followCloudWatch(group, name, lines, since, timestamps, interval, keepGoing)
+                : followByPolling(name, lines, since, timestamps, interval, keepGoing);
+    }
+
+    private int followCloudWatch(String group, String name, int lines, String since, boolean timestamps, Duration every,
+                                 BooleanSupplier keepGoing) {
+        String explicit = options.instance() != null && !options.instance().isBlank() ? options.instance() : config.get("instance.id");
+        if (since != null) {
+            CloudWatchFollower.since(since);
+        }
+        if (options.dryRun()) {
+            String instance = explicit.isBlank() ? "<id of the running instance tagged " + config.get("instance.tag") + ">" : explicit;
+            Console.get().out(CloudWatchFollower.preview(group, instance, name, lines, since, every));
+            return 0;
+        }
+        String instance = Transports.ssm(config, options.instance()).instanceId();
+        try (CloudWatchLogsClient logs = Aws.client(CloudWatchLogsClient.builder(), config)) {
+            CloudWatchFollower follower = new CloudWatchFollower(logs, group, instance, name, timestamps, Console.get()::out);
+            follower.start(lines, since);
+            while (keepGoing.getAsBoolean()) {
+                pause(every);
+                follower.poll();
+            }
+        }
+        return 0;
+    }
+
+    private int followByPolling(String name, int lines, String since, boolean timestamps, Duration every, BooleanSupplier keepGoing) {
         RemoteCommand first = command("logs of " + name, scripts.logs(name, lines, since, true));
         if (options.dryRun()) {
             Console.get().out(shell().preview(first));
-            Console.get().out("# then, every " + Console.formatDuration(every) + ", with the last line's time as CURSOR:");
-            Console.get().out(shell().preview(command("logs of " + name, scripts.logs(name, -1, "CURSOR", true)
-                    .replace("'CURSOR'", "CURSOR"))));
+            Console.get().out("# then, every " + Console.formatDuration(every) + ", with the last line's time as the cursor, e.g.:");
+            Console.get().out(shell().preview(command("logs of " + name, scripts.logs(name, -1, Instant.now().toString(), true))));
             return 0;
         }
         LogCursor cursor = new LogCursor(timestamps, Console.get()::out);
@@ -112,7 +170,7 @@ public final class Remote {
             if (!keepGoing.getAsBoolean()) {
                 return 0;
             }
-            SsmShell.sleep(every);
+            pause(every);
             next = cursor.position() == null ? first
                     : command("logs of " + name, scripts.logs(name, -1, cursor.position(), true));
         }
@@ -146,7 +204,7 @@ public final class Remote {
     }
 
     public int migrate() {
-        return stream(command("migrate", scripts.migrate()));
+        return stream(command("migrate", scripts.migrate("", "")));
     }
 
     public int createInvite() {
@@ -159,12 +217,12 @@ public final class Remote {
 
     /** Creates a user with the password (see {@link Passwords}); a generated one is printed once at the end. */
     public int createUser(String email, Passwords.Password password) {
-        ServerScripts.email(email);
+        HostScripts.email(email);
         if (options.targets() != null) {
             throw MonetException.usage("create-user runs on one instance (drop --all/--targets)");
         }
-        RemoteCommand command = command("create-user " + email, scripts.createUser(email, PASSWORD_VARIABLE))
-                .withSecret(PASSWORD_VARIABLE, password.value());
+        RemoteCommand command = command("create-user " + email, scripts.createUser(email))
+                .withSecret(HostScripts.PASSWORD_VARIABLE, password.value());
         if (options.dryRun()) {
             Console.get().out(shell().preview(command));
             return 0;
@@ -176,7 +234,9 @@ public final class Remote {
             return result.exitCode();
         }
         if (options.json()) {
-            ObjectNode node = JSON.createObjectNode().put("email", email).put("output", result.stdout().strip());
+            // printed unmasked (a generated password is shown this once): the server's own output is masked first
+            ObjectNode node = JSON.createObjectNode().put("email", Secrets.mask(email))
+                    .put("output", Secrets.mask(result.stdout().strip()));
             if (password.generated()) {
                 node.put("password", password.value());
             }
@@ -239,7 +299,7 @@ public final class Remote {
     }
 
     /** exec and shell: streamed, or one JSON object with the exit code and both streams. */
-    private int commandLine(String description, String script) {
+    private int commandLine(String description, HostScript script) {
         RemoteCommand command = command(description, script);
         if (!options.json() || options.dryRun() || options.targets() != null) {
             return stream(command);
@@ -323,6 +383,15 @@ public final class Remote {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void pause(Duration every) {
+        try {
+            Thread.sleep(every.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MonetException("interrupted while following the logs");
         }
     }
 

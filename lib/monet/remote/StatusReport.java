@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the sectioned output of {@link ServerScripts#status()} into JSON or a readable summary. */
+/** Reads the sectioned output of {@link monet.host.HostScripts#status()} into JSON or a readable summary. */
 public final class StatusReport {
     static final String SECTION = "==monet== ";
     static final String HTTP = "==monet-http== ";

@@ -41,7 +41,27 @@ class ChangelogScriptTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.stdout()).contains("lint", "add", "release", "notes", "show", "-f, --file=FILE").doesNotContain("not built yet");
         CmdResult release = run("release", "--help");
-        assertThat(release.stdout()).contains("--bump", "--date=YYYY-MM-DD", "0.x rules (auto)", "Removed or Changed -> major");
+        assertThat(release.stdout()).contains("--bump", "--date=YYYY-MM-DD", "0.x rules (auto)", "Removed or Changed -> major",
+                "own heading", "the version below it");
+        CmdResult lint = run("lint", "--help");
+        assertThat(lint.stdout()).as("the choices made, and why").contains("[YANKED]", "maintenance", "level");
+    }
+
+    @Test
+    void aReleaseWrittenAtTheWrongLevelIsFoundEverywhere() throws Exception {
+        Path file = copy("invalid-heading-levels.md");
+        CmdResult lint = run("lint", file.toString());
+        assertThat(lint.exitCode()).isEqualTo(1);
+        assertThat(lint.stdout()).isEqualTo(file + ":17:1: release heading at level 1: write '## [1.0.0] - 2024-01-01' [heading-level]\n"
+                + file + ":24:1: release heading at level 3: write '## [0.9.0] - 2023-12-01' [heading-level]\n");
+        CmdResult notes = run("notes", "1.0.0", "-f", file.toString());
+        assertThat(notes.exitCode()).as(notes.stderr()).isZero();
+        assertThat(notes.stdout()).isEqualTo("### Added\n\n- Brushes: round, flat and fan.\n- Export as PNG.\n");
+        CmdResult show = run("show", "-f", file.toString());
+        assertThat(show.stdout()).contains("1.0.0  2024-01-01\n  Added\n    - Brushes: round, flat and fan.\n");
+        Path loose = copy("invalid-entries-outside-sections.md");
+        assertThat(run("show", "-f", loose.toString()).stdout()).contains("3.0.0  2024-04-01\n  (outside any section)\n"
+                + "    - Requests go over HTTP/2 when the server offers it.\n");
     }
 
     @Test

@@ -62,6 +62,14 @@ class EditorTest {
     }
 
     @Test
+    void addToASectionWithCodeButNoEntriesLeavesTheCodeOutsideTheEntry() {
+        Changelog code = Changelog.parse("# C\n\n## [Unreleased]\n\n### Added\n\n  ```\n  ## [0.0.1]\n  ```\n\n## [1.0.0] - 2024-01-01\n\n### Added\n\n- a\n");
+        Changelog added = code.add(ChangeType.ADDED, "b");
+        assertThat(text(added)).contains("### Added\n\n  ```\n  ## [0.0.1]\n  ```\n\n- b\n\n## [1.0.0]");
+        assertThat(added.unreleased().orElseThrow().sections().get(0).entries()).extracting(Entry::text).containsExactly("b");
+    }
+
+    @Test
     void addCreatesUnreleasedWhenMissing() {
         Changelog log = Changelog.parse("# Changelog\n\nIntro.\n\n## [1.0.0] - 2024-01-01\n\n### Added\n\n- a\n");
         assertThat(text(log.add(ChangeType.FIXED, "b"))).isEqualTo(
@@ -161,6 +169,83 @@ class EditorTest {
         Changelog first = Changelog.parse("# C\n\n## [Unreleased]\n\n### Added\n\n- a").withRepositoryUrl("https://h/o/r");
         assertThat(text(first.release(Version.parse("0.1.0"), DAY))).isEqualTo("# C\n\n## [Unreleased]\n\n## [0.1.0] - 2024-12-24\n\n"
                 + "### Added\n\n- a\n\n[unreleased]: https://h/o/r/compare/v0.1.0...HEAD\n[0.1.0]: https://h/o/r/releases/tag/v0.1.0");
+    }
+
+    @Test
+    void releaseComparesWithThePreviousVersionNotWithAStaleLink() {
+        Changelog stale = Fixtures.parse("stale-links.md");
+        String expected = "[unreleased]: https://github.com/example/stale/compare/v1.2.0...HEAD\n"
+                + "[1.2.0]: https://github.com/example/stale/compare/v1.1.0...v1.2.0\n";
+        Changelog released = stale.release(Version.parse("1.2.0"), DAY);
+        assertDiff(diff(stale, released), List.of("[unreleased]: https://github.com/example/stale/compare/v1.0.0...HEAD\n"),
+                List.of("\n", "## [1.2.0] - 2024-12-24\n", "[unreleased]: https://github.com/example/stale/compare/v1.2.0...HEAD\n",
+                        "[1.2.0]: https://github.com/example/stale/compare/v1.1.0...v1.2.0\n"));
+        Changelog reversed = Changelog.parse(stale.text().replace("compare/v1.0.0...HEAD", "compare/HEAD...v1.0.0"));
+        assertThat(text(reversed.release(Version.parse("1.2.0"), DAY))).as("a reversed [unreleased] link").contains(expected);
+        Changelog reversedVersion = Changelog.parse(stale.text().replace("compare/v1.0.0...v1.1.0", "compare/v1.1.0...v1.0.0"));
+        assertThat(text(reversedVersion.release(Version.parse("1.2.0"), DAY))).as("a reversed version link").contains(expected);
+    }
+
+    @Test
+    void releaseAboveAMaintenanceReleaseComparesWithTheHighestVersionBelow() {
+        Changelog log = Fixtures.parse("maintenance-releases.md");
+        Changelog released = log.release(Version.parse("4.2.0"), DAY);
+        assertThat(text(released)).contains("## [Unreleased]\n\n## [4.2.0] - 2024-12-24\n\n### Added\n\n- Container queries.\n\n## [3.4.19]",
+                "[unreleased]: https://github.com/example/lines/compare/v4.2.0...HEAD\n"
+                        + "[4.2.0]: https://github.com/example/lines/compare/v4.1.2...v4.2.0\n"
+                        + "[3.4.19]: https://github.com/example/lines/compare/v3.4.18...v3.4.19\n");
+        assertThat(released.lint()).filteredOn(Problem::isError).isEmpty();
+    }
+
+    @Test
+    void releaseLinksTheNewVersionUnreleasedAndVersionsLeftUnlinkedAboveTheLinkedOnes() {
+        Changelog log = Fixtures.parse("invalid-top-version-unlinked.md");
+        assertThat(log.lint()).extracting(p -> p.format("F")).containsExactly(
+                "F:5:5: warning: Unreleased has no link definition ('[Unreleased]: URL') while other versions have one [link-missing]",
+                "F:11:5: 0.3.0 has no link definition ('[0.3.0]: URL') while other versions have one [link-missing]");
+        Changelog released = log.release(Version.parse("0.3.1"), DAY);
+        assertDiff(diff(log, released), List.of(), List.of("\n", "## [0.3.1] - 2024-12-24\n",
+                "[unreleased]: https://github.com/example/unlinked/compare/v0.3.1...HEAD\n",
+                "[0.3.1]: https://github.com/example/unlinked/compare/v0.3.0...v0.3.1\n",
+                "[0.3.0]: https://github.com/example/unlinked/compare/v0.2.0...v0.3.0\n"));
+        assertThat(text(released)).endsWith("- First release.\n\n[unreleased]: https://github.com/example/unlinked/compare/v0.3.1...HEAD\n"
+                + "[0.3.1]: https://github.com/example/unlinked/compare/v0.3.0...v0.3.1\n"
+                + "[0.3.0]: https://github.com/example/unlinked/compare/v0.2.0...v0.3.0\n"
+                + "[0.2.0]: https://github.com/example/unlinked/compare/v0.1.0...v0.2.0\n"
+                + "[0.1.0]: https://github.com/example/unlinked/releases/tag/v0.1.0\n");
+        assertThat(released.lint()).isEmpty();
+        Changelog planned = Changelog.parse(log.text().replace("## [0.3.0] - 2024-03-01", "## [0.3.0] - TBD"));
+        assertThat(text(planned.release(Version.parse("0.3.1"), DAY))).as("a version not released yet: no link, no compare with it")
+                .doesNotContain("[0.3.0]:").contains("[0.3.1]: https://github.com/example/unlinked/compare/v0.2.0...v0.3.1\n");
+    }
+
+    @Test
+    void addCreatesUnreleasedWithItsLink() {
+        Changelog log = Fixtures.parse("invalid-no-unreleased.md");
+        Changelog added = log.add(ChangeType.FIXED, "Publishing twice is refused.");
+        assertDiff(diff(log, added), List.of(), List.of("## [Unreleased]\n", "\n", "### Fixed\n", "\n", "- Publishing twice is refused.\n",
+                "\n", "[unreleased]: https://github.com/example/poet/compare/2.4.1...HEAD\n"));
+        assertThat(text(added)).endsWith("\n[unreleased]: https://github.com/example/poet/compare/2.4.1...HEAD\n"
+                + "[2.4.1]: https://github.com/example/poet/compare/2.4.0...2.4.1\n[2.4.0]: https://github.com/example/poet/releases/tag/2.4.0\n");
+        assertThat(added.lint()).isEmpty();
+        Changelog inline = Changelog.parse(Fixtures.parse("inline-links.md").text().replaceFirst("(?s)## \\[Unreleased\\].*?(## \\[1\\.2\\.0\\])", "$1"));
+        assertThat(text(inline.add(ChangeType.ADDED, "a"))).contains(
+                "## [Unreleased](https://github.com/example/inline/compare/v1.2.0...HEAD)\n\n### Added\n\n- a\n\n## [1.2.0]");
+        Changelog unlinked = Changelog.parse("# C\n\n## [1.0.0] - 2024-01-01\n\n### Added\n\n- a\n").withRepositoryUrl("https://h/o/r");
+        assertThat(text(unlinked.add(ChangeType.ADDED, "b"))).as("a file without links gets none from add").doesNotContain("https://h/o/r");
+    }
+
+    @Test
+    void releaseFollowsTheFilesHeadingConvention() {
+        Changelog parens = Fixtures.parse("date-in-parentheses.md");
+        assertThat(text(parens.release(Version.parse("1.2.0"), DAY))).contains("## [Unreleased]\n\n## [1.2.0] (2024-12-24)\n\n### Added\n");
+        for (String heading : List.of("## 1.1.0 - 2024-03-01", "## [1.1.0] – 2024-03-01", "## [1.1.0] 2024-03-01", "## v1.1.0 (2024-03-01)", "## 1.1.0 / 2024-03-01", "## [1.1.0] -- 2024-03-01",
+                "## [1.1.0] - 2024-03-01 [YANKED]", "## [1.1.0] - 2024-03-01 (the big one)", "# [1.1.0] - 2024-03-01")) {
+            Changelog log = Changelog.parse(parens.text().replace("## [1.1.0] (2024-03-01)", heading));
+            String expected = heading.replace("1.1.0", "1.2.0").replace("2024-03-01", "2024-12-24").replace(" [YANKED]", "")
+                    .replace(" (the big one)", "").replaceFirst("^# ", "## ");
+            assertThat(text(log.release(Version.parse("1.2.0"), DAY))).as(heading).contains("## [Unreleased]\n\n" + expected + "\n\n### Added\n");
+        }
     }
 
     @Test

@@ -111,7 +111,7 @@ class FuzzTest {
         return after;
     }
 
-    private static String pick(Random random, String[] from) {
+    private static <T> T pick(Random random, T[] from) {
         return from[random.nextInt(from.length)];
     }
 
@@ -130,6 +130,7 @@ class FuzzTest {
         boolean bracketed = random.nextInt(5) != 0;
         boolean links = random.nextBoolean();
         boolean blankAfterHeading = random.nextInt(4) != 0;
+        String[] dateStyle = pick(random, new String[][] {{" - ", ""}, {" - ", ""}, {" (", ")"}, {" \u2013 ", ""}, {" ", ""}});
         if (random.nextInt(10) != 0) {
             out.add("# Changelog");
             out.add("");
@@ -149,17 +150,25 @@ class FuzzTest {
                     + (random.nextInt(6) == 0 ? "-rc." + (1 + random.nextInt(3)) : "") + (random.nextInt(10) == 0 ? "+b.7" : "");
             String label = (vPrefix ? "v" : "") + version;
             labels.add(label);
-            out.add("## " + (bracketed ? "[" + label + "]" : label) + " - 2024-0" + (9 - i) + "-1" + random.nextInt(10)
+            String hashes = random.nextInt(12) == 0 ? pick(random, new String[] {"#", "###"}) : "##";
+            out.add(hashes + " " + (bracketed ? "[" + label + "]" : label) + dateStyle[0] + "2024-0" + (9 - i) + "-1"
+                    + random.nextInt(10) + dateStyle[1]
                     + (random.nextInt(8) == 0 ? pick(random, new String[] {" [YANKED]", " YANKED", " [yanked]"}) : ""));
             out.add("");
+            if (random.nextInt(8) == 0) {
+                out.add("- Loose " + sentence(random));
+                out.add(random.nextBoolean() ? "" : "Some prose.");
+                out.add("");
+            }
             sections(random, out, blankAfterHeading);
         }
         if (links) {
             out.add("[kac]: https://keepachangelog.com/en/1.1.0/");
-            if (!labels.isEmpty()) {
-                out.add("[unreleased]: https://github.com/o/r/compare/v" + labels.get(0).replace("v", "") + "...HEAD");
+            if (!labels.isEmpty() && random.nextInt(5) != 0) {
+                String stale = labels.get(random.nextInt(labels.size())).replace("v", "");
+                out.add("[unreleased]: https://github.com/o/r/compare/" + (random.nextInt(6) == 0 ? "HEAD...v" + stale : "v" + stale + "...HEAD"));
             }
-            for (int i = 0; i < labels.size(); i++) {
+            for (int i = random.nextInt(4) == 0 ? 1 : 0; i < labels.size(); i++) {
                 String tag = "v" + labels.get(i).replace("v", "");
                 out.add("[" + labels.get(i) + "]: https://github.com/o/r/"
                         + (i + 1 < labels.size() ? "compare/v" + labels.get(i + 1).replace("v", "") + "..." + tag : "releases/tag/" + tag));
@@ -175,7 +184,7 @@ class FuzzTest {
             if (random.nextInt(3) != 0) {
                 continue;
             }
-            out.add("### " + type.title());
+            out.add((random.nextInt(15) == 0 ? "## " : "### ") + type.title());
             if (blankAfterHeading) {
                 out.add("");
             }

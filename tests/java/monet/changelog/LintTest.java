@@ -74,6 +74,10 @@ class LintTest {
                 "F:11:13: warning: separate the version and the date with ' - ' [heading]");
         assertThat(lint(GOOD.replace("[1.0.0] - 2024-01-01", "[1.0.0] – 2024-01-01"))).containsExactly(
                 "F:11:12: warning: separate the version and the date with ' - ' [heading]");
+        assertThat(lint(GOOD.replace("[1.0.0] - 2024-01-01", "[1.0.0] -- 2024-01-01"))).as("as Rack writes it").containsExactly(
+                "F:11:12: warning: separate the version and the date with ' - ' [heading]");
+        assertThat(lint(GOOD.replace("## [1.0.0] - 2024-01-01", "## 1.0.0 / 2024-01-01"))).as("as RubyGems writes it")
+                .containsExactly("F:11:10: warning: separate the version and the date with ' - ' [heading]");
         assertThat(lint(GOOD.replace("2024-01-01", "2024-03-01"))).containsExactly(
                 "F:11:14: warning: date 2024-03-01 is later than that of 1.1.0 above it (2024-02-01) [date-order]");
     }
@@ -87,8 +91,53 @@ class LintTest {
                 "F:11:5: version 1.0.0 appears twice (also at line 5) [duplicate]");
         assertThat(lint(GOOD.replace("[1.1.0]", "[1.0.0+build.7]"))).as("build metadata does not make it another version")
                 .containsExactly("F:11:5: version 1.0.0 appears twice (also at line 5) [duplicate]");
-        assertThat(lint(GOOD.replace("[1.1.0]", "[1.0.0-rc.1]"))).containsExactly(
+        assertThat(lint(GOOD.replace("[1.1.0] - 2024-02-01", "[1.0.0-rc.1] - 2023-12-01"))).containsExactly(
                 "F:11:5: version 1.0.0 is listed below older version 1.0.0-rc.1 (line 5): newest first [order]");
+    }
+
+    @Test
+    void orderIsAnErrorOnlyWhenBothVersionAndDateOrderAreBroken() {
+        String byDate = HEAD + "## [1.0.1] - 2024-03-01\n\n### Fixed\n\n- c\n\n## [2.0.0] - 2024-02-01\n\n### Changed\n\n- b\n\n"
+                + "## [1.0.0] - 2024-01-01\n\n### Added\n\n- a\n";
+        assertThat(lint(byDate)).containsExactly("F:11:5: warning: version 2.0.0 is listed below older version 1.0.1 (line 5),"
+                + " allowed because the dates are in order (maintenance releases listed by date); otherwise list newest first [order]");
+        assertThat(lint(byDate.replace("2024-02-01", "2024-04-01"))).containsExactly(
+                "F:11:5: version 2.0.0 is listed below older version 1.0.1 (line 5): newest first [order]");
+        assertThat(lint(byDate.replace("[2.0.0] - 2024-02-01", "[2.0.0] - 2024-02-30"))).as("a date that says nothing")
+                .containsExactly("F:11:5: version 2.0.0 is listed below older version 1.0.1 (line 5): newest first [order]",
+                        "F:11:14: '2024-02-30' is not a valid ISO date (YYYY-MM-DD) [date]");
+        assertThat(Fixtures.parse("maintenance-releases.md").lint()).extracting(p -> p.format("F")).containsExactly(
+                "F:18:5: warning: version 4.1.2 is listed below older version 3.4.19 (line 12), allowed because the dates are"
+                        + " in order (maintenance releases listed by date); otherwise list newest first [order]",
+                "F:36:5: warning: version 4.1.0 is listed below older version 3.4.18 (line 30), allowed because the dates are"
+                        + " in order (maintenance releases listed by date); otherwise list newest first [order]");
+    }
+
+    @Test
+    void releaseHeadingsAtAnyOtherLevelAreReleasesReportedWithTheFix() {
+        Changelog log = Fixtures.parse("invalid-heading-levels.md");
+        assertThat(log.lint()).extracting(p -> p.format("F")).containsExactly(
+                "F:17:1: release heading at level 1: write '## [1.0.0] - 2024-01-01' [heading-level]",
+                "F:24:1: release heading at level 3: write '## [0.9.0] - 2023-12-01' [heading-level]");
+        assertThat(lint(GOOD.replace("## [1.0.0]", "# [1.0.0]").replace("### Added\n\n- a", "### Addd\n\n- a")))
+                .as("what is under it is checked like any release's").containsExactly(
+                        "F:11:1: release heading at level 1: write '## [1.0.0] - 2024-01-01' [heading-level]",
+                        "F:13:5: unknown section type 'Addd' (did you mean 'Added'?) [section-type]");
+        assertThat(lint("# Changelog\n\n# [Unreleased]\n\n### Added\n\n- a\n")).containsExactly(
+                "F:3:1: release heading at level 1: write '## [Unreleased]' [heading-level]");
+        assertThat(lint(GOOD.replace("### Added\n\n- a", "### Added\n\n- a\n\n#### 1.0 notes\n\n### 2024 roadmap")))
+                .as("headings that are not versions stay what they were")
+                .containsExactly("F:19:5: unknown section type '2024 roadmap' (use Added, Changed, Deprecated, Removed, Fixed or Security) [section-type]");
+    }
+
+    @Test
+    void aReleaseHeadingNamedLikeASectionIsOneError() {
+        assertThat(Fixtures.parse("invalid-section-as-release.md").lint()).extracting(p -> p.format("F")).containsExactly(
+                "F:13:1: section heading at level 2: did you mean '### Changed'? [heading-level]");
+        assertThat(lint(GOOD.replace("### Added\n\n- b", "## Bug fixes\n\n- b"))).containsExactly(
+                "F:7:1: section heading at level 2: did you mean '### Fixed'? [heading-level]");
+        assertThat(lint("# Changelog\n\n## Added\n\n- a\n\n## [Unreleased]\n")).as("before any release")
+                .containsExactly("F:3:1: section heading at level 2: did you mean '### Added'? [heading-level]");
     }
 
     @Test
@@ -110,7 +159,15 @@ class LintTest {
     @Test
     void entriesOutsideASectionAndEmptyReleases() {
         assertThat(lint(GOOD.replace("### Added\n\n- a", "- a"))).containsExactly(
-                "F:13:1: entry outside a section: put it under '### Added', '### Changed', '### Fixed', ... [outside-section]");
+                "F:13:1: entry outside a section (line 13): put it under '### Added', '### Changed', '### Fixed', ... [outside-section]");
+        assertThat(Fixtures.parse("invalid-entries-outside-sections.md").lint()).extracting(p -> p.format("F")).as("one per list")
+                .containsExactly(
+                        "F:15:1: 3 entries outside a section (lines 15 to 17): put them under '### Added', '### Changed', '### Fixed', ... [outside-section]",
+                        "F:21:1: entry outside a section (line 21): put it under '### Added', '### Changed', '### Fixed', ... [outside-section]",
+                        "F:25:1: 2 entries outside a section (lines 25 to 26): put them under '### Added', '### Changed', '### Fixed', ... [outside-section]",
+                        "F:34:1: 2 entries outside a section (lines 34 to 36): put them under '### Added', '### Changed', '### Fixed', ... [outside-section]");
+        assertThat(lint(GOOD.replace("### Added\n\n- a", "- a\n  continued\n\n  more of it\n- b"))).containsExactly(
+                "F:13:1: 2 entries outside a section (lines 13 to 17): put them under '### Added', '### Changed', '### Fixed', ... [outside-section]");
         assertThat(lint(GOOD.replace("### Added\n\n- a", "Nothing much happened."))).containsExactly(
                 "F:11:1: released version 1.0.0 has no entries [empty-release]");
         assertThat(lint(GOOD.replace("- a", "```\n- a\n```"))).as("a bullet in code is not an entry")
@@ -132,6 +189,16 @@ class LintTest {
         assertThat(lint(linked + "[1.0.0]: https://y\n")).containsExactly(
                 "F:21:2: warning: second definition of '[1.0.0]' (line 19 wins) [link-duplicate]");
         assertThat(lint(linked.replace("[1.0.0]: https", "[1.0.0]:https"))).isEmpty();
+    }
+
+    @Test
+    void aYankedReleaseMayExplainItselfInProse() {
+        assertThat(Fixtures.parse("yanked-with-prose.md").lint()).extracting(p -> p.format("F")).containsExactly(
+                "F:13:1: warning: yanked version 1.2.0 has no entries, only prose (fine for a yanked release) [empty-release]");
+        assertThat(lint(GOOD.replace("2024-01-01\n\n### Added\n\n- a\n", "2024-01-01 [YANKED]\n"))).as("nothing explains it")
+                .containsExactly("F:11:1: released version 1.0.0 has no entries [empty-release]");
+        assertThat(lint(GOOD.replace("### Added\n\n- a\n", "Nothing to see.\n"))).as("not yanked")
+                .containsExactly("F:11:1: released version 1.0.0 has no entries [empty-release]");
     }
 
     @Test

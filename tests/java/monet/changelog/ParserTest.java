@@ -2,6 +2,8 @@ package monet.changelog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -151,6 +153,66 @@ class ParserTest {
         assertThat(json).startsWith("{\"file\":\"yanked.md\",\"title\":\"Changelog\",\"releases\":[")
                 .contains("{\"label\":\"1.3.0\",\"version\":\"1.3.0\",\"unreleased\":false,\"date\":\"2024-05-01\","
                         + "\"yanked\":true,\"line\":16,\"link\":\"https://github.com/example/yank/compare/v1.2.0...v1.3.0\","
-                        + "\"sections\":[{\"type\":\"Fixed\",\"line\":18,\"entries\":[\"A fix that broke uploads.\"]}]}");
+                        + "\"sections\":[{\"type\":\"Fixed\",\"line\":18,\"entries\":[\"A fix that broke uploads.\"]}],"
+                        + "\"entriesOutsideSections\":[]}");
+    }
+
+    @Test
+    void jsonReadsBackWhateverTheTextHolds() throws Exception {
+        String entry = "tab\there, \"quotes\", back\\slash, control \u0001, </script>, Übersicht 🎨";
+        Changelog log = Changelog.parse("# T \"1\"\n\n## [Unreleased]\n\n### Added\n\n- " + entry + "\n");
+        JsonNode json = new ObjectMapper().readTree(log.toJson());
+        assertThat(json.at("/title").asText()).isEqualTo("T \"1\"");
+        assertThat(json.at("/releases/0/version").isNull()).isTrue();
+        assertThat(json.at("/releases/0/sections/0/entries/0").asText()).isEqualTo(entry);
+        JsonNode report = new ObjectMapper().readTree(LintReport.of(List.of(Fixtures.path("invalid-everything.md"))).json());
+        assertThat(report.at("/errors").asInt()).isEqualTo(14);
+        assertThat(report.at("/problems").size()).isEqualTo(14 + report.at("/warnings").asInt());
+    }
+
+    @Test
+    void aReleaseHeadingAtAnyLevelIsARelease() {
+        Changelog log = Fixtures.parse("invalid-heading-levels.md");
+        assertThat(labels(log)).containsExactly("Unreleased", "1.1.0", "1.0.0", "0.9.0");
+        assertThat(log.title()).isEqualTo("Changelog");
+        assertThat(log.notes("1.0.0")).isEqualTo("### Added\n\n- Brushes: round, flat and fan.\n- Export as PNG.\n");
+        assertThat(log.notes("1.1.0")).isEqualTo("### Added\n\n- Layers can be locked.\n");
+        assertThat(log.find("0.9.0").orElseThrow().sections().get(0).entries()).extracting(Entry::text)
+                .containsExactly("Private beta for twelve painters.");
+        assertThat(log.toJson()).contains("{\"label\":\"1.0.0\",\"version\":\"1.0.0\",\"unreleased\":false,\"date\":\"2024-01-01\","
+                + "\"yanked\":false,\"line\":17,\"link\":null,\"sections\":[{\"type\":\"Added\",\"line\":19,\"entries\":"
+                + "[\"Brushes: round, flat and fan.\",\"Export as PNG.\"]}],\"entriesOutsideSections\":[]}");
+        assertThat(Changelog.parse("# 1.0.0\n\nA title that is a version.\n").releases()).extracting(Release::label).containsExactly("1.0.0");
+        assertThat(Changelog.parse("# Changelog\n\n## [1.0.0] - 2024-01-01\n\n### Added\n\n- a\n\n#### 1.0.1 hotfix\n\n- b\n")
+                .releases()).as("a level-4 heading too").extracting(Release::label).containsExactly("1.0.0", "1.0.1");
+    }
+
+    @Test
+    void aReleaseHeadingNamedLikeASectionIsASectionOfTheReleaseAbove() {
+        Changelog log = Fixtures.parse("invalid-section-as-release.md");
+        assertThat(labels(log)).containsExactly("Unreleased", "2.0.0", "1.0.0");
+        Release v200 = log.find("2.0.0").orElseThrow();
+        assertThat(v200.sections()).extracting(Section::type).containsExactly(ChangeType.ADDED, ChangeType.CHANGED);
+        assertThat(v200.sections().get(1).entries()).extracting(Entry::text)
+                .containsExactly("The default brush is round.", "Exports keep their layers.");
+        assertThat(log.notes("2.0.0")).endsWith("## Changed\n\n- The default brush is round.\n- Exports keep their layers.\n");
+        assertThat(v200.changeTypes()).containsExactly(ChangeType.ADDED, ChangeType.CHANGED);
+    }
+
+    @Test
+    void entriesOutsideSectionsHaveTheirPlace() {
+        Changelog log = Fixtures.parse("invalid-entries-outside-sections.md");
+        Release v300 = log.find("3.0.0").orElseThrow();
+        assertThat(v300.sections()).isEmpty();
+        assertThat(v300.entriesOutsideSections()).extracting(Entry::line).containsExactly(15, 16, 17, 21);
+        assertThat(v300.entriesOutsideSections()).extracting(Entry::text).startsWith("Requests go over HTTP/2 when the server offers it.")
+                .endsWith("The old `send()` signature is gone.");
+        assertThat(log.find("2.0.0").orElseThrow().entriesOutsideSections()).hasSize(2);
+        assertThat(log.find("1.0.0").orElseThrow().entriesOutsideSections()).as("bullets indented alike are siblings")
+                .extracting(Entry::text).containsExactly("Bullets indented by two spaces, as some files write them.",
+                        "Each is an entry of its own.\n    * A bullet indented further belongs to the one above.");
+        assertThat(log.toJson()).contains("\"label\":\"3.0.0\"", "\"sections\":[],\"entriesOutsideSections\":[\"Requests go over HTTP/2"
+                + " when the server offers it.\",\"Cookies are kept per host.\",\"Redirects keep the method on 307 and 308.\","
+                + "\"The old `send()` signature is gone.\"]}");
     }
 }

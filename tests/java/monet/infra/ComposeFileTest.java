@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * infrastructure/server/docker-compose.prod.yml: valid YAML (yamllint), and the services,
- * images, health checks and mounts that the release, remote and nginx.conf rely on. No Docker
- * engine runs here, so the file is read (PyYAML, which moto brings) rather than started.
+ * images, health checks and mounts that the release, remote and nginx.conf rely on, read with
+ * PyYAML (which moto brings). {@link ServerOnDockerTest} runs it on a real Docker engine.
  */
 class ComposeFileTest {
     static final Path COMPOSE = Repo.file("infrastructure/server/docker-compose.prod.yml");

@@ -275,6 +275,8 @@ class InfrastructureTest {
         assertThat(output("api_url")).isEqualTo("https://monet.dmfenton.net/api");
         assertThat(output("ssh_command")).isEqualTo("ssh -i ~/.ssh/drawing-agent.pem ec2-user@" + output("public_ip"));
         assertThat(outputs.at("/github_actions_secret_access_key/sensitive").asBoolean()).isTrue();
+        // remote logs --follow reads this group by default (logs.group)
+        assertThat(output("app_log_group")).isEqualTo("/monet/app");
         // The key works, and belongs to the release's user.
         String keyId = output("github_actions_access_key_id");
         String secret = output("github_actions_secret_access_key");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -16,19 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import monet.process.Cmd;
 import monet.testing.Moto;
 import monet.testing.Repo;
+import monet.testing.Tls;
 import monet.testing.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,12 +39,14 @@ import org.junit.jupiter.api.TestMethodOrder;
  * drawing-agent (HTTP and WebSocket, {@link StandInApi}) and web-ssr (the JDK's HTTP server,
  * which can answer normally, answer 500, or be stopped). The file is used as it is except for
  * the explicit substitutions in {@link #render}: listen ports, the two upstream addresses,
- * the web root, the certificate folder and the ACME webroot.
+ * the web root, the certificate folder, the ACME webroot and the SSR server's health path.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NginxTest {
     static final String INDEX = "<!doctype html><title>Code Monet</title><div id=root></div>\n";
+    /** The SSR server's own health path in this test: not the public one, to show nginx maps it. */
+    static final String SSR_HEALTH = "/internal/health";
     Path dir;
     StandInApi api;
     HttpServer ssr;
@@ -59,7 +57,6 @@ class NginxTest {
     Process nginx;
     Path nginxLog;
     HttpClient client;
-    SSLContext tls;
 
     @BeforeAll
     void start() throws Exception {
@@ -93,16 +90,7 @@ class NginxTest {
                 .redirectErrorStream(true).redirectOutput(nginxLog.toFile()).start();
         awaitPort(httpsPort);
 
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream pem = Files.newInputStream(certs.resolve("fullchain.pem"))) {
-            trust.setCertificateEntry("test", CertificateFactory.getInstance("X.509").generateCertificate(pem));
-        }
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trust);
-        tls = SSLContext.getInstance("TLS");
-        tls.init(null, trustManagers.getTrustManagers(), null);
-        client = HttpClient.newBuilder().sslContext(tls).followRedirects(HttpClient.Redirect.NEVER)
+        client = HttpClient.newBuilder().sslContext(Tls.trusting(certs.resolve("fullchain.pem"))).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -116,6 +104,7 @@ class NginxTest {
         substitutions.put("root /usr/share/nginx/html;", "root " + dir.resolve("web") + ";");
         substitutions.put("/etc/nginx/certs/", dir.resolve("certs") + "/");
         substitutions.put("root /var/www/certbot;", "root " + dir.resolve("acme") + ";");
+        substitutions.put("set $ssr_health_path /ssr-health;", "set $ssr_health_path " + SSR_HEALTH + ";");
         String rendered = production;
         for (Map.Entry<String, String> s : substitutions.entrySet()) {
             assertThat(rendered).as("nginx.conf must contain " + s.getKey()).contains(s.getKey());
@@ -180,6 +169,12 @@ class NginxTest {
             assertThat(r.get(":path")).isEqualTo("/ws");
             assertThat(r.get("upgrade")).isEqualToIgnoringCase("websocket");
             assertThat(r.get("connection")).containsIgnoringCase("upgrade");
+            // The server's proxy headers reach the API on WebSockets too (a location's own
+            // proxy_set_header would otherwise replace them all).
+            assertThat(r.get("host")).isEqualTo("127.0.0.1");
+            assertThat(r.get("x-real-ip")).isEqualTo("127.0.0.1");
+            assertThat(r.get("x-forwarded-for")).isEqualTo("127.0.0.1");
+            assertThat(r.get("x-forwarded-proto")).isEqualTo("https");
         });
     }
 
@@ -192,6 +187,8 @@ class NginxTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).isEqualTo("<html>ssr /drawings/42?share=1 proto=https</html>");
         assertThat(page.headers().firstValue("strict-transport-security")).isPresent();
+        // The public /ssr-health answers from the SSR server's own health path (SSR_HEALTH, set in
+        // render()): passed on unchanged, it would be rendered as a page.
         HttpResponse<String> health = get("/ssr-health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("healthy");
@@ -237,6 +234,12 @@ class NginxTest {
         assertThat(page.body()).isEqualTo(INDEX);
         assertThat(page.headers().firstValue("x-fallback")).hasValue("static");
         assertThat(get("/ssr-health").statusCode()).isEqualTo(502);
+        // A form's POST has no static stand-in: the service is unavailable (not 405 from the static file).
+        HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + "/drawings/42"))
+                .POST(HttpRequest.BodyPublishers.ofString("title=x")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(503);
+        assertThat(post.headers().firstValue("retry-after")).isPresent();
         // The API is unaffected.
         assertThat(get("/api/version").body()).startsWith("api /api/version");
         // And SSR back up is used again.
@@ -249,7 +252,7 @@ class NginxTest {
         ssr.createContext("/", exchange -> {
             String path = exchange.getRequestURI().toString();
             int status = ssrFails ? 500 : 200;
-            String body = ssrFails ? "ssr exploded" : path.equals("/ssr-health") ? "healthy"
+            String body = ssrFails ? "ssr exploded" : path.equals(SSR_HEALTH) ? "healthy"
                     : "<html>ssr " + path + " proto=" + exchange.getRequestHeaders().getFirst("X-Forwarded-Proto") + "</html>";
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, bytes.length);

@@ -2,12 +2,16 @@ package monet.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import monet.process.Cmd;
 import monet.process.CmdResult;
@@ -68,9 +72,10 @@ class LauncherTest {
     @Test
     void aliasAtMonetWorksFromAnotherDirectoryAfterCatalogAdd() throws IOException {
         Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
-        // The shared home: the scripts are already compiled there, and a catalog entry harms nothing.
+        // The shared home: the scripts are already compiled there, and a catalog entry harms nothing
+        // (--force: an earlier run of this test may have added it).
         Path jbangHome = JBang.sharedHome();
-        CmdResult add = JBang.run("catalog", "add", "--global", "--name", "monet", Repo.file("jbang-catalog.json").toString())
+        CmdResult add = JBang.run("catalog", "add", "--global", "--force", "--name", "monet", Repo.file("jbang-catalog.json").toString())
                 .home(jbangHome).in(elsewhere).call();
         assertThat(add.exitCode()).as(add.stderr()).isZero();
         for (String alias : ALIASES) {
@@ -81,6 +86,55 @@ class LauncherTest {
         CmdResult unknownAlias = JBang.run("nosuch@monet").home(jbangHome).in(elsewhere).call();
         assertThat(unknownAlias.exitCode()).isEqualTo(2);
         assertThat(unknownAlias.stderr()).contains("nosuch");
+    }
+
+    /** A CI workspace or the application's repository: no jbang-catalog.json there, relative paths the caller's. */
+    @Test
+    void everyAliasWorksFromAnyDirectoryWithPathsRelativeToIt() throws IOException {
+        Path app = Files.createDirectories(temp.resolve("my app"));
+        Files.createDirectories(app.resolve("notes dir"));
+        Files.copy(Repo.file("tests/resources/changelog/invalid-everything.md"), app.resolve("notes dir/CHANGELOG.md"));
+        Files.copy(Repo.file("tests/resources/changelog/invalid-everything.md"), app.resolve("CHANGELOG.md"));
+        for (String alias : ALIASES) {
+            CmdResult help = JBang.run(alias, "--help").in(app).call();
+            assertThat(help.exitCode()).as(alias + ": " + help.stderr()).isZero();
+            assertThat(help.stdout()).contains("Usage: " + alias);
+        }
+        CmdResult relative = JBang.run("changelog", "lint", "-f", "notes dir/CHANGELOG.md").in(app).call();
+        assertThat(relative.exitCode()).as(relative.stderr()).isEqualTo(1);
+        assertThat(relative.stdout()).contains("notes dir/CHANGELOG.md:5:5: unknown section type 'Fix'");
+        // The default file is the caller's ./CHANGELOG.md, not the toolkit's (which passes lint).
+        CmdResult byDefault = JBang.run("--quiet", "changelog", "lint").in(app).call();
+        assertThat(byDefault.exitCode()).as(byDefault.stderr()).isEqualTo(1);
+        assertThat(byDefault.stdout()).contains("CHANGELOG.md:5:5: unknown section type 'Fix'");
+
+        // A toolkit in a folder whose path has spaces, found through a symbolic link.
+        Path toolkit = temp.resolve("tool kit");
+        copyTree(Repo.root(), toolkit, List.of("jbang", "jbang-catalog.json", "scripts", "lib"));
+        Path link = Files.createSymbolicLink(temp.resolve("jbang-link"), toolkit.resolve("jbang"));
+        CmdResult spaced = launcher(link, "changelog", "lint", "-f", "notes dir/CHANGELOG.md")
+                .env("JBANG_DIR", JBang.sharedHome().toString()).dir(app).run();
+        assertThat(spaced.exitCode()).as(spaced.stderr()).isEqualTo(1);
+        assertThat(spaced.stdout()).contains("notes dir/CHANGELOG.md:5:5: unknown section type 'Fix'");
+    }
+
+    /** Only the script's name is the launcher's business: anything else reaches JBang as it was typed. */
+    @Test
+    void otherScriptsAndArgumentsAreLeftToJBang() throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("scripts here"));
+        Files.writeString(dir.resolve("hello.java"), "class hello { public static void main(String... a) {"
+                + " System.out.println(\"hello \" + String.join(\",\", a)); } }\n");
+        CmdResult hello = JBang.run("hello.java", "changelog", "remote", "-f", "x").in(dir).call();
+        assertThat(hello.exitCode()).as(hello.stderr()).isZero();
+        assertThat(hello.stdout()).isEqualTo("hello changelog,remote,-f,x\n");
+        // A file named like an alias, where the user is, is what JBang runs (as it would without this launcher).
+        Files.writeString(dir.resolve("changelog"), "class changelog { public static void main(String... a) {"
+                + " System.out.println(\"the local changelog\"); } }\n");
+        CmdResult local = JBang.run("changelog", "lint").in(dir).call();
+        assertThat(local.stdout()).as(local.stderr()).isEqualTo("the local changelog\n");
+        CmdResult unknown = JBang.run("no-such-script").in(dir).call();
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("Script or alias could not be found or read: 'no-such-script'");
     }
 
     @Test
@@ -121,12 +175,20 @@ class LauncherTest {
 
     @Test
     void scriptsHaveTheHeadersJBangAndTheCatalogNeed() throws IOException {
-        String catalog = Files.readString(Repo.file("jbang-catalog.json"));
+        // The launcher runs alias NAME as scripts/NAME.java from any directory: the catalog must agree.
+        JsonNode aliases = new ObjectMapper().readTree(Repo.file("jbang-catalog.json").toFile()).get("aliases");
+        Map<String, String> scriptRefs = new TreeMap<>();
+        aliases.fields().forEachRemaining(alias -> scriptRefs.put(alias.getKey(), alias.getValue().get("script-ref").asText()));
+        Map<String, String> expected = new TreeMap<>();
         for (String alias : ALIASES) {
+            expected.put(alias, "scripts/" + alias + ".java");
             List<String> lines = Files.readAllLines(Repo.file("scripts/" + alias + ".java"));
             assertThat(lines.get(0)).isEqualTo("///usr/bin/env jbang \"$0\" \"$@\" ; exit $?");
-            assertThat(lines).contains("//JAVA 17+", "//SOURCES ../lib/monet/Monet.java").anyMatch(l -> l.startsWith("//DESCRIPTION "));
-            assertThat(catalog).contains("\"" + alias + "\"").contains("scripts/" + alias + ".java");
+            assertThat(lines).contains("//JAVA 17+").anyMatch(l -> l.startsWith("//DESCRIPTION "));
+        }
+        assertThat(scriptRefs).isEqualTo(expected);
+        try (Stream<Path> scripts = Files.list(Repo.file("scripts"))) {
+            assertThat(scripts.map(p -> p.getFileName().toString().replace(".java", ""))).containsExactlyInAnyOrderElementsOf(ALIASES);
         }
     }
 
@@ -153,7 +215,8 @@ class LauncherTest {
         Files.writeString(fake, "#!/bin/sh\necho \"installed jbang got: $*\"\nexit 7\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         CmdResult result = launcher(Repo.file("jbang"), "remote", "logs").env("PATH", bin + ":" + cleanPath).run();
-        assertThat(result.stdout()).contains("installed jbang got: remote logs");
+        // An alias reaches it as the toolkit's script, so that it too works from any directory.
+        assertThat(result.stdout()).contains("installed jbang got: " + Repo.file("scripts/remote.java") + " logs");
         assertThat(result.exitCode()).isEqualTo(7);
     }
 
@@ -189,10 +252,13 @@ class LauncherTest {
 
     @Test
     void interactiveOpensJShellWithTheLibraryLoaded() {
-        CmdResult result = JBang.run("--interactive", "scripts/remote.java")
-                .stdin("monet.process.Shell.quote(\"it's\")\nmonet.pipeline.Pipeline.named(\"adhoc\").step(\"hello\", c -> {}).run().ok()\n/exit\n")
+        // changelog's own share of the library has no pipeline and no AWS: jshell gets all of it.
+        CmdResult result = JBang.run("--interactive", "scripts/changelog.java")
+                .stdin("monet.process.Shell.quote(\"it's\")\nmonet.pipeline.Pipeline.named(\"adhoc\").step(\"hello\", c -> {}).run().ok()\n"
+                        + "monet.aws.Aws.class.getSimpleName() + software.amazon.awssdk.services.ses.SesClient.SERVICE_NAME\n/exit\n")
                 .call();
-        assertThat(result.stdout()).contains("\"'it'\\\\''s'\"").contains("==> true").doesNotContain("does not exist");
+        assertThat(result.stdout()).contains("\"'it'\\\\''s'\"").contains("==> true").contains("==> \"Awsses\"")
+                .doesNotContain("does not exist");
     }
 
     private static void copyTree(Path from, Path to, List<String> entries) throws IOException {

@@ -37,8 +37,11 @@ class DryRunTest {
                 "$ npm ci", "$ docker build -f server/Dockerfile", "$ docker build -f web/Dockerfile",
                 "docker login --username AWS --password-stdin ACCOUNT.dkr.ecr.", "$ docker push ",
                 "2. sync-web: sync ", "3. migrate:", "alembic upgrade head", "4. github-release:",
-                "5. deploy:", "aws s3 sync", "compose up -d nginx drawing-agent web-ssr", "6. verify: poll http://127.0.0.1:9/api/version",
+                "5. deploy:", "aws s3 sync", "SERVICES='nginx drawing-agent web-ssr'", "compose up -d $SERVICES", "6. verify: poll http://127.0.0.1:9/api/version",
                 "7. cleanup:");
+        assertThat(r.stdout().split("take_lock\\(\\) \\{", -1)).as("the shared functions are printed once").hasSize(2);
+        assertThat(r.stdout()).contains("| # --- functions.sh: as printed above", "| # --- migrate.sh", "| # --- deploy.sh",
+                "| # --- cleanup.sh");
     }
 
     @Test

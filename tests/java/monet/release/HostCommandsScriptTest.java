@@ -3,6 +3,7 @@ package monet.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import monet.host.HostScripts;
 import monet.process.CmdResult;
 import monet.testing.JBang;
 import org.junit.jupiter.api.AfterEach;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import monet.MonetException;
+import monet.host.HostScripts;
 import monet.pipeline.Backoff;
 import monet.pipeline.Wait;
 import org.junit.jupiter.api.AfterEach;
@@ -181,9 +182,9 @@ class HostDeployTest {
 
         assertThat(box.read(box.dockerState.resolve("run-env")))
                 .isEqualTo("DATABASE_URL=" + box.databaseUrl + "\nSESSION_SECRET=s3ss10n\n");
-        assertThat(box.read(box.dockerState.resolve("runs"))).isEqualTo("run drawing-agent:1.1.0 uv run alembic upgrade head\n");
+        assertThat(box.read(box.dockerState.resolve("runs"))).isEqualTo("run drawing-agent:1.1.0 sh -c uv run alembic upgrade head\n");
         assertThat(box.read(box.dockerLog)).doesNotContain("s3ss10n").doesNotContain("/data/db");
-        assertThat(box.context("1.1.0").scripts().migrate("1.1.0", Sandbox.REGISTRY)).doesNotContain("s3ss10n");
+        assertThat(box.context("1.1.0").scripts().migrate("1.1.0", Sandbox.REGISTRY).text()).doesNotContain("s3ss10n");
         assertThat(box.root.resolve("pwned")).doesNotExist();
         assertThat(env()).contains("IMAGE_TAG=1.0.0");
         assertThat(audit()).contains("action=migrate version=1.1.0 result=ok");

@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import monet.config.Config;
+import monet.host.HostScripts;
+import monet.host.HostTarget;
+import monet.host.RemoteShell;
 import monet.process.Cmd;
 import monet.process.CmdResult;
-import monet.remote.RemoteShell;
 import monet.testing.Moto;
 import monet.testing.Repo;
 import monet.testing.Tools;
@@ -166,7 +168,7 @@ final class Sandbox implements AutoCloseable {
 
     ReleaseContext context(String version, boolean dryRun) {
         return new ReleaseContext(config(), repo, env, dryRun, version,
-                new ReleaseContext.HostTarget("the sandbox host", this::host))
+                new HostTarget("the sandbox host", this::host))
                 .localEnv(env).clients(s3, ecr);
     }
 

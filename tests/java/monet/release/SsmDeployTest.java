@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import monet.host.HostScripts;
 import monet.process.CmdResult;
 import monet.testing.HostSandbox;
 import monet.testing.JBang;
@@ -97,6 +98,6 @@ class SsmDeployTest {
 
         String sent = String.join("\n", ssm.scripts());
         assertThat(ssm.count("SendCommand")).isGreaterThanOrEqualTo(3);
-        assertThat(sent).contains("take_lock 'deploy 1.5.0'").doesNotContain(secret).doesNotContain("auth-token");
+        assertThat(sent).contains("VERSION=1.5.0\n", "take_lock \"deploy $VERSION\"").doesNotContain(secret).doesNotContain("auth-token");
     }
 }

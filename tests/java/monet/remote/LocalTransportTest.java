@@ -1,6 +1,8 @@
 package monet.remote;
 
 import java.nio.file.Path;
+import monet.host.LocalShell;
+import monet.host.RemoteShell;
 import monet.testing.HostSandbox;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;

@@ -21,6 +21,7 @@ import java.util.Map;
 import monet.MonetException;
 import monet.config.Config;
 import monet.console.Console;
+import monet.host.RemoteShell;
 import monet.testing.HostSandbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

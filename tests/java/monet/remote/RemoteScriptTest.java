@@ -13,8 +13,8 @@ import monet.process.CmdResult;
 import monet.testing.HostSandbox;
 import monet.testing.JBang;
 import monet.testing.Moto;
-import monet.testing.SsmEndpoint;
 import monet.testing.Sshd;
+import monet.testing.SsmEndpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,7 +115,8 @@ class RemoteScriptTest {
                 .as("the one-time parameter was deleted").isEmpty();
         assertThat(one.stdout() + one.stderr()).doesNotContain("hunter2");
 
-        // EC2 at moto, SSM at the endpoint: the request names exactly the one running instance
+        // EC2 at moto, SSM at the endpoint (which manages the instance): the request names exactly the one running instance
+        endpoint.instance(running, Map.of("Name", "drawing-agent"));
         Map<String, String> mixed = new LinkedHashMap<>(viaMoto());
         mixed.put("AWS_ENDPOINT_URL_SSM", endpoint.endpoint());
         CmdResult version = remote("", mixed, "version");
@@ -166,6 +167,7 @@ class RemoteScriptTest {
         assertThat(send.has("InstanceIds")).isFalse();
 
         CmdResult bad = remote("", viaEndpoint(), "shell", "--targets", "tag:Role=web", "--set", "ssm.max-concurrency=1",
+                "--set", "ssm.max-errors=1",
                 "[ $MONET_INSTANCE_ID != i-0aaaaaaaaaaaaaaa2 ] || { echo broken >&2; exit 5; }");
         assertThat(bad.exitCode()).isEqualTo(1);
         assertThat(bad.stderr()).contains("[i-0aaaaaaaaaaaaaaa2] broken").contains("1 of 3 instances failed");
@@ -198,7 +200,7 @@ class RemoteScriptTest {
         CmdResult r = remote("", viaEndpoint(), "db", "--dry-run", "SELECT 1");
         assertThat(r.exitCode()).isZero();
         assertThat(r.stdout()).contains("# SSM SendCommand to the running instance tagged Name=drawing-agent")
-                .contains("sqlite3 -bail -readonly").contains("'SELECT 1'");
+                .contains("SQL='SELECT 1'\nWRITE=no\n").contains("# --- db.sh\n").contains("sqlite3 \"$@\" \"$DATABASE\" \"$SQL\"");
         assertThat(endpoint.count("SendCommand")).isEqualTo(before);
     }
 

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import monet.config.Config;
+import monet.host.RemoteShell;
+import monet.host.Transports;
 import monet.testing.HostSandbox;
 import monet.testing.Sshd;
 import org.junit.jupiter.api.AfterAll;

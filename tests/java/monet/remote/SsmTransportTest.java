@@ -1,6 +1,8 @@
 package monet.remote;
 
 import java.nio.file.Path;
+import monet.host.RemoteShell;
+import monet.host.SsmShell;
 import monet.testing.HostSandbox;
 import monet.testing.Moto;
 import monet.testing.SsmEndpoint;
@@ -34,7 +36,7 @@ class SsmTransportTest extends RemoteCommandsContract {
 
     @Override
     RemoteShell shell() {
-        return SsmShell.on(SsmShellTest.client(endpoint.endpoint()), SsmEndpoint.DEFAULT_INSTANCE,
+        return SsmShell.on(endpoint.client(), SsmEndpoint.DEFAULT_INSTANCE,
                 SsmShell.Options.defaults("us-east-1").withProgress(false));
     }
 }

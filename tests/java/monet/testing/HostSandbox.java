@@ -80,9 +80,9 @@ public final class HostSandbox {
         return Map.of("MONET_APP_DIR", appDir().toString(), "MONET_DATA_DIR", dataDir().toString());
     }
 
-    /** The same as {@code --set} overrides. */
+    /** The same as {@code --set} overrides (no Parameter Store here: the app's settings are its .env). */
     public Map<String, String> config() {
-        return Map.of("app.dir", appDir().toString(), "data.dir", dataDir().toString());
+        return Map.of("app.dir", appDir().toString(), "data.dir", dataDir().toString(), "app.parameters", "");
     }
 
     /** Every docker call so far, as argument lists. */

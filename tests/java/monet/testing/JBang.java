@@ -84,16 +84,129 @@ public final class JBang {
 
     /** Runs it and returns the result, whatever the exit code. */
     public CmdResult call() {
+        Cmd cmd = Cmd.of(argv()).dir(dir).stdin(stdin).timeout(timeout).nothrow();
+        environment().forEach(cmd::env);
+        return cmd.run();
+    }
+
+    /**
+     * Starts it in the background (stdout and stderr to files in {@code outputDir}), as a user
+     * starts a long-running command they will interrupt: {@code logs --follow}, or a command to Ctrl-C.
+     */
+    public Running start(Path outputDir) {
+        try {
+            Files.createDirectories(outputDir);
+            Path out = Files.createTempFile(outputDir, "stdout", ".txt");
+            Path err = Files.createTempFile(outputDir, "stderr", ".txt");
+            Path in = Files.createTempFile(outputDir, "stdin", ".txt");
+            Files.writeString(in, stdin);
+            ProcessBuilder builder = new ProcessBuilder(argv()).directory(dir.toFile())
+                    .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+            environment().forEach((name, value) -> builder.environment().put(name, value));
+            return new Running(builder.start(), out, err);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot start ./jbang " + String.join(" ", args), e);
+        }
+    }
+
+    private List<String> argv() {
         List<String> argv = new ArrayList<>();
         argv.add(Repo.file("jbang").toString());
         argv.addAll(args);
-        Cmd cmd = Cmd.of(argv).dir(dir).stdin(stdin).timeout(timeout).nothrow()
-                .env("JBANG_DIR", jbangHome.toString())
-                .env("MONET_CONSOLE", "plain")
-                .env("NO_COLOR", "1");
+        return argv;
+    }
+
+    private Map<String, String> environment() {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("JBANG_DIR", jbangHome.toString());
+        all.put("MONET_CONSOLE", "plain");
+        all.put("NO_COLOR", "1");
         // A developer's own settings must not leak into the tests.
-        cmd.env("GITHUB_ACTIONS", "").env("GITHUB_OUTPUT", "").env("GITHUB_STEP_SUMMARY", "");
-        env.forEach(cmd::env);
-        return cmd.run();
+        all.putAll(Map.of("GITHUB_ACTIONS", "", "GITHUB_OUTPUT", "", "GITHUB_STEP_SUMMARY", ""));
+        all.putAll(env);
+        return all;
+    }
+
+    /** A script running in the background. The launcher execs the script's JVM, so the pid ends up being the script's. */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+
+        Running(Process process, Path out, Path err) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+        }
+
+        public long pid() {
+            return process.pid();
+        }
+
+        public String stdout() {
+            return read(out);
+        }
+
+        public String stderr() {
+            return read(err);
+        }
+
+        private static String read(Path file) {
+            try {
+                return Files.readString(file);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** Sends a signal ("INT" as Ctrl-C does, "TERM" as kill does) to the process. */
+        public void signal(String name) {
+            Cmd.of("kill", "-" + name, String.valueOf(process.pid())).nothrow().run();
+        }
+
+        /** Waits until stdout contains the text. */
+        public void awaitStdout(String text, Duration limit) {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (!stdout().contains(text)) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    throw new AssertionError("stdout never showed " + text + (process.isAlive() ? "" : " (the process ended)")
+                            + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr());
+                }
+                sleep(100);
+            }
+        }
+
+        /** Waits for the exit code. */
+        public int waitFor(Duration limit) {
+            try {
+                if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    throw new AssertionError("still running after " + limit + "\nstderr:\n" + stderr());
+                }
+                return process.exitValue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        /** Kills whatever is left (the test failed). */
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
     }
 }

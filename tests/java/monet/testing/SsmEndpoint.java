@@ -17,17 +17,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * An SSM endpoint for tests that really runs commands: a local HTTP server speaking the AWS
@@ -36,20 +44,35 @@ import java.util.stream.Collectors;
  * {@code CancelCommand}); every other action (Parameter Store) is proxied to moto when
  * {@link #proxyTo} is set. Each invocation runs its {@code AWS-RunShellScript} commands with
  * {@code /bin/sh} in a {@link HostSandbox} (the recording docker stand-in first on PATH, a real
- * SQLite database) and behaves as SSM does:
+ * SQLite database) and behaves as SSM and its agent do (amazon-ssm-agent's source, the SSM API
+ * reference):
  * <ul>
  *   <li>right after SendCommand, GetCommandInvocation answers {@code InvocationDoesNotExist}
  *       for {@link #invisibleFor} (default 150 ms); then Pending for {@link #pendingFor}
  *       (default 50 ms), InProgress while the script runs, then Success / Failed (exit code);</li>
- *   <li>output only once the command has ended, truncated to the first 24,000 characters of
- *       stdout and 8,000 of stderr (full output goes to S3 when OutputS3BucketName is given,
- *       written into moto);</li>
- *   <li>{@code executionTimeout} kills the script: TimedOut / ExecutionTimedOut;</li>
+ *   <li>output only once the command has ended, cut as the agent cuts it ({@code StringPrefix}):
+ *       by bytes, when it reaches 24,000 (stdout) or 8,000 (stderr) bytes, to that many bytes
+ *       ending in {@value #TRUNCATED}; a character split by the cut becomes U+FFFD, as Go's JSON
+ *       encoder writes it. Full output goes to S3 (moto) when OutputS3BucketName is given;</li>
+ *   <li>{@code executionTimeout} is validated against AWS-RunShellScript's pattern (1..172800)
+ *       and kills the script: TimedOut / ExecutionTimedOut;</li>
+ *   <li>only {@link #instance registered} instances are accepted: any other id is
+ *       {@code InvalidInstanceId} (stopped, not registered, no instance profile, other region);
+ *       an {@link #offline} instance is accepted, its invocations go Delayed and end TimedOut /
+ *       DeliveryTimedOut when the command expires (TimeoutSeconds + executionTimeout after
+ *       sending), or run when it comes back {@link #online};</li>
+ *   <li>{@code MaxErrors}: once more invocations failed than it allows, the ones not started
+ *       end Cancelled / Terminated; {@code CancelCommand} makes a running invocation Cancelling
+ *       (for {@link #cancellingFor}) and then Cancelled;</li>
  *   <li>{@link #throttle} answers ThrottlingException to the next N calls of an action;
- *       {@link #failNext} makes the next invocation Undeliverable, DeliveryTimedOut (after
- *       {@link #deliveryTimeout}, standing for TimeoutSeconds) or Cancelled while running;</li>
- *   <li>Targets ({@code tag:KEY}) resolve against {@link #instance registered instances}, at
- *       most MaxConcurrency at once; ListCommands shows each command's parameters as sent.</li>
+ *       {@link #failNext} makes the next invocation Undeliverable or cancelled by someone else
+ *       while running; {@link #reportNext} ends it with any status, such as one the client does
+ *       not know yet;</li>
+ *   <li>Targets ({@code tag:KEY}) resolve against registered instances, at most MaxConcurrency at
+ *       once; ListCommands shows each command's parameters as sent and its ExpiresAfter;</li>
+ *   <li>errors have the API's shapes: {@code __type} and the modelled {@code Message} member,
+ *       none for InvocationDoesNotExist and InvalidCommandId, HTTP 400 (500 for
+ *       InternalServerError).</li>
  * </ul>
  *
  * <pre>{@code
@@ -62,12 +85,25 @@ import java.util.stream.Collectors;
 public final class SsmEndpoint implements AutoCloseable {
     /** The instance every test host has unless told otherwise. */
     public static final String DEFAULT_INSTANCE = "i-0123456789abcdef0";
+    /** The agent's limits (appconfig.MaxStdoutLength / MaxStderrLength), in bytes. */
     public static final int STDOUT_LIMIT = 24_000;
     public static final int STDERR_LIMIT = 8_000;
+    /** What the agent's StringPrefix ends cut output with. */
+    public static final String TRUNCATED = "--output truncated--";
+    /** ListCommandInvocations' plugin Output (iohandler.MaximumPluginOutputSize). */
+    static final int PLUGIN_OUTPUT_LIMIT = 2500;
+    static final String ACCOUNT = "123456789012";
+    /** AWS-RunShellScript's executionTimeout parameter: 1 to 172800 seconds. */
+    private static final Pattern EXECUTION_TIMEOUT =
+            Pattern.compile("([1-9][0-9]{0,4})|(1[0-6][0-9]{4})|(17[0-1][0-9]{3})|(172[0-7][0-9]{2})|(172800)");
+    private static final Pattern INSTANCE_ID = Pattern.compile("(i-(\\w{8}|\\w{17}))|(mi-\\w{17})");
+    private static final Pattern MAX_CONCURRENCY = Pattern.compile("([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)");
+    private static final Pattern MAX_ERRORS = Pattern.compile("([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)");
+    private static final Set<String> FINAL = Set.of("Success", "Failed", "TimedOut", "Cancelled");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A failure to inject into the next invocation. */
-    public enum Failure { UNDELIVERABLE, DELIVERY_TIMEOUT, CANCELLED }
+    public enum Failure { UNDELIVERABLE, CANCELLED }
 
     private final HostSandbox host;
     private final HttpServer server;
@@ -78,14 +114,18 @@ public final class SsmEndpoint implements AutoCloseable {
     });
     private final Map<String, CommandState> commands = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, Map<String, String>> instances = new ConcurrentHashMap<>();
+    private final Set<String> offline = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> throttled = new ConcurrentHashMap<>();
     private final List<ObjectNode> calls = Collections.synchronizedList(new ArrayList<>());
-    private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+    private final List<Injected> injected = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> hostEnv = new LinkedHashMap<>();
     private volatile String proxy;
     private volatile Duration invisibleFor = Duration.ofMillis(150);
     private volatile Duration pendingFor = Duration.ofMillis(50);
-    private volatile Duration deliveryTimeout = Duration.ofSeconds(2);
+    private volatile Duration cancellingFor = Duration.ofMillis(200);
+
+    /** What the next invocation does instead of running normally. */
+    private record Injected(Failure failure, String status, String details) {}
 
     private SsmEndpoint(HostSandbox host) throws IOException {
         this.host = host;
@@ -131,6 +171,13 @@ public final class SsmEndpoint implements AutoCloseable {
         return URI.create(endpoint());
     }
 
+    /** An SDK client of this endpoint, with dummy credentials. */
+    public SsmClient client() {
+        return SsmClient.builder().endpointOverride(uri()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
     public HostSandbox host() {
         return host;
     }
@@ -159,9 +206,32 @@ public final class SsmEndpoint implements AutoCloseable {
         return this;
     }
 
-    /** Registers a managed instance with tags (for Targets). Any i-... id is accepted in InstanceIds. */
+    /** Registers a managed instance, online, with tags (for Targets). Only registered ids are accepted in InstanceIds. */
     public SsmEndpoint instance(String id, Map<String, String> tags) {
         instances.put(id, Map.copyOf(tags));
+        offline.remove(id);
+        return this;
+    }
+
+    /**
+     * The instance stays registered but its agent is not connected (network, agent stopped):
+     * SendCommand accepts it, its invocations are Delayed until it comes back or the command expires.
+     */
+    public SsmEndpoint offline(String id) {
+        offline.add(id);
+        return this;
+    }
+
+    /** Its agent is connected again: Delayed invocations are delivered. */
+    public SsmEndpoint online(String id) {
+        offline.remove(id);
+        return this;
+    }
+
+    /** SSM no longer knows the instance (stopped, terminated, deregistered): SendCommand answers InvalidInstanceId. */
+    public SsmEndpoint deregister(String id) {
+        instances.remove(id);
+        offline.remove(id);
         return this;
     }
 
@@ -171,15 +241,15 @@ public final class SsmEndpoint implements AutoCloseable {
         return this;
     }
 
-    /** How long an invocation stays Pending before it runs. */
+    /** How long an invocation stays Pending before it is delivered. */
     public SsmEndpoint pendingFor(Duration pending) {
         this.pendingFor = pending;
         return this;
     }
 
-    /** How long DELIVERY_TIMEOUT waits before TimedOut (standing for the command's TimeoutSeconds). */
-    public SsmEndpoint deliveryTimeout(Duration timeout) {
-        this.deliveryTimeout = timeout;
+    /** How long a cancelled running invocation reports Cancelling before Cancelled. */
+    public SsmEndpoint cancellingFor(Duration cancelling) {
+        this.cancellingFor = cancelling;
         return this;
     }
 
@@ -191,7 +261,13 @@ public final class SsmEndpoint implements AutoCloseable {
 
     /** The next invocation ends with this failure. */
     public SsmEndpoint failNext(Failure failure) {
-        failures.add(failure);
+        injected.add(new Injected(failure, null, null));
+        return this;
+    }
+
+    /** The next invocation runs, then reports this Status and StatusDetails (e.g. one the client does not know yet). */
+    public SsmEndpoint reportNext(String status, String details) {
+        injected.add(new Injected(null, status, details));
         return this;
     }
 
@@ -214,6 +290,22 @@ public final class SsmEndpoint implements AutoCloseable {
         }
     }
 
+    /** The processes of invocations still running (to check that nothing outlives a cancel). */
+    public List<ProcessHandle> running() {
+        List<ProcessHandle> alive = new ArrayList<>();
+        synchronized (commands) {
+            for (CommandState command : commands.values()) {
+                for (Invocation invocation : List.copyOf(command.invocations.values())) {
+                    Process p = invocation.process;
+                    if (p != null && p.isAlive()) {
+                        alive.add(p.toHandle());
+                    }
+                }
+            }
+        }
+        return alive;
+    }
+
     public void stop() {
         server.stop(0);
         synchronized (commands) {
@@ -225,6 +317,62 @@ public final class SsmEndpoint implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    /**
+     * What the agent's {@code pluginutil.StringPrefix} returns for output of these bytes: the
+     * output itself under {@code limit} bytes, else its first {@code limit - 20} bytes and
+     * {@value #TRUNCATED}, decoded as Go's JSON encoder does (each invalid byte a U+FFFD).
+     */
+    public static String agentCut(byte[] output, int limit) {
+        if (output.length < limit) {
+            return goString(output);
+        }
+        byte[] marker = TRUNCATED.getBytes(StandardCharsets.UTF_8);
+        byte[] cut = Arrays.copyOf(output, limit);
+        System.arraycopy(marker, 0, cut, limit - marker.length, marker.length);
+        return goString(cut);
+    }
+
+    /** Bytes as a string the way Go's encoding/json writes a Go string: every byte of an invalid sequence is U+FFFD. */
+    static String goString(byte[] bytes) {
+        StringBuilder text = new StringBuilder(bytes.length);
+        int i = 0;
+        while (i < bytes.length) {
+            int b = bytes[i] & 0xff;
+            int length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+            boolean valid = length > 0 && i + length <= bytes.length;
+            for (int k = 1; valid && k < length; k++) {
+                valid = (bytes[i + k] & 0xc0) == 0x80;
+            }
+            String decoded = valid ? new String(bytes, i, length, StandardCharsets.UTF_8) : "\ufffd";
+            if (valid && decoded.contains("\ufffd")) {
+                decoded = "\ufffd"; // overlong or surrogate encodings: Go rejects them too
+                length = 1;
+            }
+            text.append(decoded);
+            i += valid ? length : 1;
+        }
+        return text.toString();
+    }
+
+    /** iohandler.TruncateOutput: stdout and stderr joined for ListCommandInvocations' plugin Output, at most 2,500. */
+    static String pluginOutput(String stdout, String stderr) {
+        String title = stderr.isEmpty() ? "" : "\n----------ERROR-------\n";
+        String outTruncated = "\n---Output truncated---";
+        String errTruncated = "\n---Error truncated----";
+        int available = PLUGIN_OUTPUT_LIMIT - title.length();
+        if (stdout.length() + stderr.length() < available) {
+            return stdout + title + stderr;
+        }
+        if (stdout.length() > available / 2 && stderr.length() > available / 2) {
+            int size = (available - errTruncated.length() - outTruncated.length()) / 2;
+            return stdout.substring(0, size) + outTruncated + title + stderr.substring(0, size) + errTruncated;
+        }
+        if (stdout.length() <= available / 2) {
+            return stdout + title + stderr.substring(0, available - errTruncated.length() - stdout.length()) + errTruncated;
+        }
+        return stdout.substring(0, available - outTruncated.length() - stderr.length()) + outTruncated + title + stderr;
     }
 
     // ---- HTTP ---------------------------------------------------------------------------------
@@ -274,10 +422,13 @@ public final class SsmEndpoint implements AutoCloseable {
         }
     }
 
+    /** The API's error shape: the modelled member is "Message"; ThrottlingException (not modelled) answers "message". */
     private static void error(HttpExchange exchange, String type, String message) throws IOException {
-        exchange.getResponseHeaders().set("x-amzn-ErrorType", type);
-        reply(exchange, type.equals("InternalServerError") ? 500 : 400,
-                JSON.writeValueAsBytes(JSON.createObjectNode().put("__type", type).put("message", message)));
+        ObjectNode body = JSON.createObjectNode().put("__type", type);
+        if (message != null) {
+            body.put(type.equals("ThrottlingException") || type.equals("ValidationException") ? "message" : "Message", message);
+        }
+        reply(exchange, type.equals("InternalServerError") ? 500 : 400, JSON.writeValueAsBytes(body));
     }
 
     private void forward(HttpExchange exchange, byte[] body) throws IOException {
@@ -308,6 +459,7 @@ public final class SsmEndpoint implements AutoCloseable {
         private static final long serialVersionUID = 1L;
         final String type;
 
+        /** An error; {@code message} null for shapes without a Message member. */
         ApiError(String type, String message) {
             super(message);
             this.type = type;
@@ -321,28 +473,45 @@ public final class SsmEndpoint implements AutoCloseable {
         final JsonNode request;
         final String script;
         final long executionTimeout;
+        final int timeoutSeconds;
         final double requested = now();
         final Map<String, Invocation> invocations = Collections.synchronizedMap(new LinkedHashMap<>());
         final String bucket;
         final String prefix;
+        final String maxErrors;
 
-        CommandState(JsonNode request) {
+        CommandState(JsonNode request, long executionTimeout) {
             this.request = request;
             List<String> lines = new ArrayList<>();
             request.path("Parameters").path("commands").forEach(l -> lines.add(l.asText()));
-            this.script = String.join("\n", lines);
-            JsonNode timeout = request.path("Parameters").path("executionTimeout");
-            this.executionTimeout = timeout.isArray() && timeout.size() > 0 ? Long.parseLong(timeout.get(0).asText()) : 3600;
+            // the agent writes the commands joined by newlines, with a final newline (pluginutil.CreateScriptFile)
+            this.script = String.join("\n", lines) + "\n";
+            this.executionTimeout = executionTimeout;
+            this.timeoutSeconds = request.path("TimeoutSeconds").asInt(3600);
             this.bucket = request.path("OutputS3BucketName").asText("");
             this.prefix = request.path("OutputS3KeyPrefix").asText("");
+            this.maxErrors = request.path("MaxErrors").asText("0");
+        }
+
+        /** When the command expires: undelivered invocations end DeliveryTimedOut (TimeoutSeconds + executionTimeout). */
+        double expiresAt() {
+            return requested + timeoutSeconds + executionTimeout;
+        }
+
+        /** Failed and execution-timed-out invocations count against MaxErrors; delivery time-outs and undeliverable ones do not. */
+        boolean tooManyErrors() {
+            List<Invocation> all = List.copyOf(invocations.values());
+            long errors = all.stream().filter(i -> i.status.equals("Failed") && !i.details.equals("Undeliverable")
+                    || i.details.equals("ExecutionTimedOut")).count();
+            return errors > count(maxErrors, all.size());
         }
 
         String status() {
-            List<Invocation> all;
-            synchronized (invocations) {
-                all = List.copyOf(invocations.values());
-            }
+            List<Invocation> all = List.copyOf(invocations.values());
             if (all.stream().anyMatch(i -> !i.done())) {
+                if (all.stream().anyMatch(i -> i.status.equals("Cancelling"))) {
+                    return "Cancelling";
+                }
                 return all.stream().allMatch(i -> i.status.equals("Pending")) ? "Pending" : "InProgress";
             }
             if (all.stream().allMatch(i -> i.status.equals("Success"))) {
@@ -368,8 +537,6 @@ public final class SsmEndpoint implements AutoCloseable {
         volatile String stderr = "";
         volatile Process process;
         volatile boolean cancelled;
-        volatile double started;
-        volatile double ended;
 
         Invocation(CommandState command, String instanceId) {
             this.command = command;
@@ -377,7 +544,7 @@ public final class SsmEndpoint implements AutoCloseable {
         }
 
         boolean done() {
-            return List.of("Success", "Failed", "TimedOut", "Cancelled").contains(status);
+            return FINAL.contains(status) || !List.of("Pending", "InProgress", "Delayed", "Cancelling").contains(status);
         }
 
         boolean visible() {
@@ -393,13 +560,25 @@ public final class SsmEndpoint implements AutoCloseable {
         }
 
         void finish(String newStatus, String newDetails, int code) {
-            ended = now();
             responseCode = code;
             details = newDetails;
             status = newStatus;
         }
 
-        void run(Failure failure, Semaphore slots) {
+        /** CancelCommand: an undelivered invocation is Cancelled at once, a running one Cancelling until the agent stopped it. */
+        synchronized void cancel() {
+            if (done() || cancelled) {
+                return;
+            }
+            cancelled = true;
+            if (status.equals("InProgress")) {
+                status = "Cancelling";
+                details = "Cancelling";
+                kill();
+            }
+        }
+
+        void run(Injected injection, Semaphore slots) {
             try {
                 slots.acquire();
             } catch (InterruptedException e) {
@@ -411,22 +590,34 @@ public final class SsmEndpoint implements AutoCloseable {
                     finish("Cancelled", "Cancelled", -1);
                     return;
                 }
-                if (failure == Failure.UNDELIVERABLE) {
+                if (command.tooManyErrors()) {
+                    finish("Cancelled", "Terminated", -1);
+                    return;
+                }
+                if (injection != null && injection.failure() == Failure.UNDELIVERABLE) {
                     finish("Failed", "Undeliverable", -1);
                     return;
                 }
-                if (failure == Failure.DELIVERY_TIMEOUT) {
-                    sleep(deliveryTimeout);
-                    finish("TimedOut", "DeliveryTimedOut", -1);
-                    return;
+                while (offline.contains(instanceId)) {
+                    status = "Delayed";
+                    details = "Delayed";
+                    if (cancelled) {
+                        finish("Cancelled", "Cancelled", -1);
+                        return;
+                    }
+                    if (now() >= command.expiresAt()) {
+                        finish("TimedOut", "DeliveryTimedOut", -1);
+                        return;
+                    }
+                    sleep(Duration.ofMillis(50));
                 }
-                execute(failure == Failure.CANCELLED);
+                execute(injection);
             } finally {
                 slots.release();
             }
         }
 
-        private void execute(boolean cancelWhileRunning) {
+        private void execute(Injected injection) {
             try {
                 Path work = host.dir().resolve("ssm").resolve(command.id).resolve(instanceId);
                 Files.createDirectories(work);
@@ -442,31 +633,39 @@ public final class SsmEndpoint implements AutoCloseable {
                 builder.environment().putAll(hostEnv);
                 builder.environment().put("MONET_INSTANCE_ID", instanceId);
                 builder.environment().put("HOME", host.dir().resolve("home").toString());
-                started = now();
-                status = "InProgress";
-                details = "InProgress";
-                process = builder.start();
-                if (cancelWhileRunning) {
-                    sleep(Duration.ofMillis(100));
-                    cancelled = true;
+                synchronized (this) {
+                    if (cancelled) {
+                        finish("Cancelled", "Cancelled", -1);
+                        return;
+                    }
+                    status = "InProgress";
+                    details = "InProgress";
+                    process = builder.start();
                 }
-                boolean exited = cancelled ? false : process.waitFor(command.executionTimeout, TimeUnit.SECONDS);
+                if (injection != null && injection.failure() == Failure.CANCELLED) {
+                    sleep(Duration.ofMillis(100));
+                    cancel();
+                }
+                boolean exited = process.waitFor(command.executionTimeout, TimeUnit.SECONDS);
                 if (!exited) {
                     kill();
                     process.waitFor();
                 }
-                String fullOut = Files.readString(out, StandardCharsets.UTF_8);
-                String fullErr = Files.readString(err, StandardCharsets.UTF_8);
-                stdout = fullOut.length() > STDOUT_LIMIT ? fullOut.substring(0, STDOUT_LIMIT) : fullOut;
-                stderr = fullErr.length() > STDERR_LIMIT ? fullErr.substring(0, STDERR_LIMIT) : fullErr;
+                byte[] fullOut = Files.readAllBytes(out);
+                byte[] fullErr = Files.readAllBytes(err);
+                stdout = agentCut(fullOut, STDOUT_LIMIT);
+                stderr = agentCut(fullErr, STDERR_LIMIT);
                 if (!command.bucket.isEmpty()) {
                     upload("stdout", fullOut);
                     upload("stderr", fullErr);
                 }
                 if (cancelled) {
+                    sleep(cancellingFor);
                     finish("Cancelled", "Cancelled", -1);
                 } else if (!exited) {
                     finish("TimedOut", "ExecutionTimedOut", -1);
+                } else if (injection != null && injection.status() != null) {
+                    finish(injection.status(), injection.details(), process.exitValue());
                 } else if (process.exitValue() == 0) {
                     finish("Success", "Success", 0);
                 } else {
@@ -483,8 +682,8 @@ public final class SsmEndpoint implements AutoCloseable {
                     + "/awsrunShellScript/0.awsrunShellScript/" + stream;
         }
 
-        private void upload(String stream, String text) throws IOException {
-            if (proxy == null || text.isEmpty()) {
+        private void upload(String stream, byte[] bytes) throws IOException {
+            if (proxy == null || bytes.length == 0) {
                 return;
             }
             HttpURLConnection put = (HttpURLConnection) URI.create(proxy + "/" + command.bucket + "/" + key(stream)).toURL().openConnection();
@@ -492,7 +691,7 @@ public final class SsmEndpoint implements AutoCloseable {
             put.setDoOutput(true);
             put.setRequestProperty("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0");
             try (OutputStream o = put.getOutputStream()) {
-                o.write(text.getBytes(StandardCharsets.UTF_8));
+                o.write(bytes);
             }
             if (put.getResponseCode() >= 300) {
                 throw new IOException("S3 PUT " + key(stream) + " answered " + put.getResponseCode());
@@ -505,26 +704,42 @@ public final class SsmEndpoint implements AutoCloseable {
         if (!document.equals("AWS-RunShellScript")) {
             throw new ApiError("InvalidDocument", "this endpoint runs AWS-RunShellScript only, not " + document);
         }
-        int timeoutSeconds = request.path("TimeoutSeconds").asInt(3600);
-        if (request.has("TimeoutSeconds") && (timeoutSeconds < 30 || timeoutSeconds > 2_592_000)) {
-            throw new ApiError("ValidationException", "TimeoutSeconds must be between 30 and 2592000");
+        if (request.has("TimeoutSeconds")) {
+            int timeoutSeconds = request.path("TimeoutSeconds").asInt();
+            if (timeoutSeconds < 30 || timeoutSeconds > 2_592_000) {
+                throw validation(timeoutSeconds, "timeoutSeconds", timeoutSeconds < 30
+                        ? "Member must have value greater than or equal to 30" : "Member must have value less than or equal to 2592000");
+            }
         }
         if (request.path("Comment").asText("").length() > 100) {
-            throw new ApiError("ValidationException", "Comment must be at most 100 characters");
+            throw validation(request.path("Comment").asText(), "comment", "Member must have length less than or equal to 100");
         }
+        for (String field : List.of("MaxConcurrency", "MaxErrors")) {
+            if (request.has(field) && !(field.equals("MaxErrors") ? MAX_ERRORS : MAX_CONCURRENCY)
+                    .matcher(request.get(field).asText()).matches()) {
+                throw validation(request.get(field).asText(), Character.toLowerCase(field.charAt(0)) + field.substring(1),
+                        "Member must satisfy regular expression pattern: " + (field.equals("MaxErrors") ? MAX_ERRORS : MAX_CONCURRENCY));
+            }
+        }
+        long executionTimeout = executionTimeout(request.path("Parameters"));
         List<String> targets = new ArrayList<>();
         request.path("InstanceIds").forEach(i -> targets.add(i.asText()));
         for (String id : targets) {
-            if (!id.matches("(i|mi)-[0-9a-f]{8,17}")) {
-                throw new ApiError("InvalidInstanceId", "Instances [[" + id + "]] not in a valid state for account 123456789012");
+            if (!INSTANCE_ID.matcher(id).matches()) {
+                throw validation(id, "instanceIds", "Member must satisfy regular expression pattern: " + INSTANCE_ID);
             }
+        }
+        List<String> unknown = targets.stream().filter(id -> !instances.containsKey(id)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ApiError("InvalidInstanceId", "Instances [[" + String.join(", ", unknown) + "]] not in a valid state for account "
+                    + ACCOUNT);
         }
         for (JsonNode target : request.path("Targets")) {
             String key = target.path("Key").asText();
             List<String> values = new ArrayList<>();
             target.path("Values").forEach(v -> values.add(v.asText()));
             if (!key.startsWith("tag:")) {
-                throw new ApiError("ValidationException", "this endpoint resolves tag: targets only, not " + key);
+                throw new ApiError("InvalidParameters", "this endpoint resolves tag: targets only, not " + key);
             }
             String tag = key.substring(4);
             instances.forEach((id, tags) -> {
@@ -534,27 +749,54 @@ public final class SsmEndpoint implements AutoCloseable {
             });
         }
         if (!request.has("InstanceIds") && !request.has("Targets")) {
-            throw new ApiError("ValidationException", "either InstanceIds or Targets is required");
+            throw new ApiError("InvalidParameters", "either InstanceIds or Targets is required");
         }
         Collections.sort(targets.subList(request.has("Targets") ? 0 : targets.size(), targets.size()));
-        CommandState command = new CommandState(request);
-        int concurrency = concurrency(request.path("MaxConcurrency").asText("50"), targets.size());
-        Semaphore slots = new Semaphore(Math.max(1, concurrency));
+        CommandState command = new CommandState(request, executionTimeout);
+        Semaphore slots = new Semaphore(Math.max(1, count(request.path("MaxConcurrency").asText("50"), targets.size())));
         for (String id : targets) {
-            Invocation invocation = new Invocation(command, id);
-            command.invocations.put(id, invocation);
+            command.invocations.put(id, new Invocation(command, id));
         }
         commands.put(command.id, command);
         for (Invocation invocation : List.copyOf(command.invocations.values())) {
-            Failure failure = failures.isEmpty() ? null : failures.remove(0);
-            workers.submit(() -> invocation.run(failure, slots));
+            Injected injection = injected.isEmpty() ? null : injected.remove(0);
+            workers.submit(() -> invocation.run(injection, slots));
         }
         ObjectNode response = JSON.createObjectNode();
         response.set("Command", describe(command));
         return response;
     }
 
-    private static int concurrency(String text, int targets) {
+    /** AWS-RunShellScript's parameters: commands (at least one), workingDirectory, executionTimeout (default 3600). */
+    private static long executionTimeout(JsonNode parameters) {
+        List<String> names = new ArrayList<>();
+        parameters.fieldNames().forEachRemaining(names::add);
+        List<String> unknown = names.stream().filter(n -> !List.of("commands", "workingDirectory", "executionTimeout").contains(n)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ApiError("InvalidParameters", "Parameters " + unknown + " are not valid for document AWS-RunShellScript");
+        }
+        if (parameters.path("commands").size() == 0) {
+            throw new ApiError("InvalidParameters", "Parameter \"commands\" must have at least 1 item");
+        }
+        JsonNode timeout = parameters.path("executionTimeout");
+        if (!timeout.isArray() || timeout.size() == 0) {
+            return 3600;
+        }
+        String value = timeout.get(0).asText();
+        if (!EXECUTION_TIMEOUT.matcher(value).matches()) {
+            throw new ApiError("InvalidParameters", "Parameter \"executionTimeout\" \"" + value
+                    + "\" failed to satisfy constraint: allowed pattern " + EXECUTION_TIMEOUT.pattern());
+        }
+        return Long.parseLong(value);
+    }
+
+    private static ApiError validation(Object value, String member, String constraint) {
+        return new ApiError("ValidationException", "1 validation error detected: Value '" + value + "' at '" + member
+                + "' failed to satisfy constraint: " + constraint);
+    }
+
+    /** MaxConcurrency / MaxErrors of {@code targets}: a number, or a percentage rounded up. */
+    private static int count(String text, int targets) {
         if (text.endsWith("%")) {
             return (int) Math.ceil(targets * Integer.parseInt(text.substring(0, text.length() - 1)) / 100.0);
         }
@@ -564,7 +806,7 @@ public final class SsmEndpoint implements AutoCloseable {
     private CommandState command(JsonNode request) {
         CommandState command = commands.get(request.path("CommandId").asText());
         if (command == null) {
-            throw new ApiError("InvalidCommandId", "no command " + request.path("CommandId").asText());
+            throw new ApiError("InvalidCommandId", null);
         }
         return command;
     }
@@ -573,7 +815,7 @@ public final class SsmEndpoint implements AutoCloseable {
         CommandState command = commands.get(request.path("CommandId").asText());
         Invocation invocation = command == null ? null : command.invocations.get(request.path("InstanceId").asText());
         if (invocation == null || !invocation.visible()) {
-            throw new ApiError("InvocationDoesNotExist", "An error occurred (InvocationDoesNotExist)");
+            throw new ApiError("InvocationDoesNotExist", null);
         }
         ObjectNode node = JSON.createObjectNode()
                 .put("CommandId", command.id).put("InstanceId", invocation.instanceId)
@@ -609,11 +851,11 @@ public final class SsmEndpoint implements AutoCloseable {
                         .put("DocumentName", "AWS-RunShellScript").put("Status", invocation.status)
                         .put("StatusDetails", invocation.details).put("RequestedDateTime", command.requested);
                 if (details) {
-                    String output = invocation.done() ? invocation.stdout + invocation.stderr : "";
+                    boolean done = invocation.done();
                     node.putArray("CommandPlugins").addObject().put("Name", "aws:runShellScript")
                             .put("Status", invocation.status).put("StatusDetails", invocation.details)
                             .put("ResponseCode", invocation.responseCode)
-                            .put("Output", output.length() > 2500 ? output.substring(0, 2500) : output);
+                            .put("Output", done ? pluginOutput(invocation.stdout, invocation.stderr) : "");
                 }
             }
         }
@@ -636,10 +878,11 @@ public final class SsmEndpoint implements AutoCloseable {
         node.put("CommandId", command.id).put("DocumentName", "AWS-RunShellScript")
                 .put("Comment", command.request.path("Comment").asText(""))
                 .put("RequestedDateTime", command.requested)
+                .put("ExpiresAfter", command.expiresAt())
                 .put("Status", command.status()).put("StatusDetails", command.status())
-                .put("TimeoutSeconds", command.request.path("TimeoutSeconds").asInt(3600))
+                .put("TimeoutSeconds", command.timeoutSeconds)
                 .put("MaxConcurrency", command.request.path("MaxConcurrency").asText("50"))
-                .put("MaxErrors", command.request.path("MaxErrors").asText("0"));
+                .put("MaxErrors", command.maxErrors);
         node.set("Parameters", command.request.path("Parameters").deepCopy());
         node.set("Targets", command.request.has("Targets") ? command.request.get("Targets").deepCopy() : JSON.createArrayNode());
         ArrayNode ids = node.putArray("InstanceIds");
@@ -658,10 +901,7 @@ public final class SsmEndpoint implements AutoCloseable {
     private JsonNode cancelCommand(JsonNode request) {
         CommandState command = command(request);
         for (Invocation invocation : List.copyOf(command.invocations.values())) {
-            if (!invocation.done()) {
-                invocation.cancelled = true;
-                invocation.kill();
-            }
+            invocation.cancel();
         }
         return JSON.createObjectNode();
     }

@@ -22,13 +22,17 @@ public final class Tools {
     public static Path require(String program) {
         Path found = find(program);
         if (found == null) {
-            String message = program + " is not installed (.ci/run installs it)";
-            if (ci()) {
-                Assertions.fail(message + ": under CI=true no real-component test may be skipped");
-            }
-            Assumptions.abort(message);
+            missing(program + " is not installed (.ci/run installs it)");
         }
         return found;
+    }
+
+    /** Skips the test because a real component is not there (fails under CI, which must provide it). */
+    public static void missing(String message) {
+        if (ci()) {
+            Assertions.fail(message + ": under CI=true no real-component test may be skipped");
+        }
+        Assumptions.abort(message);
     }
 
     /** The program's path, or null. */

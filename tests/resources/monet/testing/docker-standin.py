@@ -7,6 +7,9 @@ It behaves like docker for what the toolkit uses, from files under $MONET_SANDBO
   logs/NAME.log            "RFC3339NANO message" lines: logs --tail --since --timestamps
   exec NAME CMD...         runs CMD in containers/NAME (HOME=/home/app, PATH has container-bin)
   compose -f F restart S   restarts services that are containers; unknown ones fail like compose
+  compose -f F run [--rm] [--no-deps] [-e NAME[=VALUE]]... S CMD...
+                           runs CMD in a one-off container of service S (like exec; -e NAME takes
+                           the caller's value, as compose does)
 Anything else (pull, login, up -d, image ...) is recorded and succeeds. Errors are docker's.
 """
 import datetime, json, os, re, subprocess, sys
@@ -132,6 +135,22 @@ def compose(args):
         for s in services:
             sys.stderr.write(" Container %s  Restarting\n Container %s  Started\n" % (s, s))
         restart(services)
+    elif sub == "run":
+        env = {}
+        i = 0
+        while i < len(rest) and rest[i].startswith("-"):
+            if rest[i] in ("-e", "--env"):
+                k, eq, v = rest[i + 1].partition("=")
+                env[k] = v if eq else os.environ.get(k, "")
+                i += 2
+            elif rest[i] in ("--rm", "--no-deps"):
+                i += 1
+            else:
+                sys.stderr.write("unknown flag: %s\n" % rest[i]); sys.exit(1)
+        if i >= len(rest) or rest[i] not in {c["name"] for c in containers()}:
+            sys.stderr.write("no such service: %s\n" % (rest[i] if i < len(rest) else ""))
+            sys.exit(1)
+        sys.exit(run_in(rest[i], rest[i + 1:], env, None, subprocess.DEVNULL))
 
 
 def execute(args):
@@ -156,18 +175,21 @@ def execute(args):
     if c["state"] != "running":
         sys.stderr.write("Error response from daemon: container %s is not running\n" % name)
         sys.exit(1)
+    sys.exit(run_in(name, command, env, workdir, sys.stdin if interactive else subprocess.DEVNULL))
+
+
+def run_in(name, command, env, workdir, stdin):
+    """Runs command "in" the container: its own directory, HOME and PATH (with the app's CLI)."""
     root = os.path.join(SANDBOX, "containers", name)
     os.makedirs(root, exist_ok=True)
     child_env = {"PATH": os.path.join(SANDBOX, "container-bin") + ":/usr/local/bin:/usr/bin:/bin",
                  "HOME": "/home/app", "HOSTNAME": name, "MONET_SANDBOX": SANDBOX, "MONET_CONTAINER": name}
     child_env.update(env)
-    stdin = sys.stdin if interactive else subprocess.DEVNULL
     try:
-        code = subprocess.call(command, cwd=workdir or root, env=child_env, stdin=stdin)
+        return subprocess.call(command, cwd=workdir or root, env=child_env, stdin=stdin)
     except FileNotFoundError:
         sys.stderr.write('OCI runtime exec failed: exec: "%s": executable file not found in $PATH\n' % command[0])
-        code = 127
-    sys.exit(code)
+        return 127
 
 
 def main():

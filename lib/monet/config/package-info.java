@@ -1,0 +1,3 @@
+//SOURCES *.java
+/** The toolkit's configuration: keys, defaults, sources (environment, files, --set). */
+package monet.config;

@@ -1,0 +1,539 @@
+package monet.host;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
+import monet.MonetException;
+import monet.console.Console;
+import monet.console.Secrets;
+import monet.process.Shell;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
+import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
+import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
+import software.amazon.awssdk.services.ssm.model.SsmException;
+
+/**
+ * {@link RemoteShell} through AWS Systems Manager Run Command ({@code AWS-RunShellScript}).
+ *
+ * <ul>
+ *   <li>Polls adaptively ({@link PollSchedule}): first check after 50 ms, then at most every
+ *       250 ms for 10 s and every second after; {@code InvocationDoesNotExist} right after
+ *       sending means "not yet"; throttling backs off. The wait is bounded by the delivery
+ *       timeout plus the execution timeout (the command's timeout) plus a minute.</li>
+ *   <li>Every status maps to a result: Success and Failed give the script's exit code and
+ *       output; Undeliverable, Terminated, delivery and execution timeouts and Cancelled are a
+ *       {@link MonetException} saying which and why (exit 1).</li>
+ *   <li>Output is never truncated: SSM keeps only 24,000 characters of stdout and 8,000 of
+ *       stderr. With {@code ssm.output.bucket} the full output is read from S3; otherwise the
+ *       script runs inside a wrapper that keeps its output in a temporary directory on the
+ *       instance when it is larger, and further commands read it back gzip+base64 in
+ *       bounded pages, then delete it.</li>
+ *   <li>Secrets ({@link RemoteCommand#secrets()}) travel as short-lived SecureString parameters
+ *       under {@value #SECRET_PREFIX} that the script reads with the instance role and deletes:
+ *       the command's parameters hold only the parameter's name.</li>
+ * </ul>
+ */
+public final class SsmShell implements RemoteShell {
+    /** The SSM document every command uses. */
+    public static final String DOCUMENT = "AWS-RunShellScript";
+    /** Where secret parameters live; the instance role needs GetParameter and DeleteParameter here. */
+    public static final String SECRET_PREFIX = "/monet/tmp/";
+    /** What SSM returns inline at most. */
+    public static final int STDOUT_LIMIT = 24_000;
+    public static final int STDERR_LIMIT = 8_000;
+    /** Raw bytes per page when reading spilled output back (base64 with newlines stays under 24,000). */
+    static final int PAGE_BYTES = 17_000;
+    /** Pages requested at once. */
+    static final int PAGES_IN_FLIGHT = 4;
+    static final String S3_PREFIX = "monet-remote";
+    /** How long InvocationDoesNotExist may mean "not yet" after sending (eventual consistency takes seconds, not this). */
+    static final Duration INVISIBLE_AT_MOST = Duration.ofSeconds(60);
+    private static final Set<String> DONE = Set.of("Success", "Failed", "TimedOut", "Cancelled");
+
+    private final SsmClient ssm;
+    private final Supplier<String> instance;
+    private final String unresolved;
+    private final Options options;
+    private String instanceId;
+
+    /**
+     * How the shell sends commands.
+     *
+     * @param region          the region the instance's {@code aws} CLI uses to read secret parameters
+     * @param outputBucket    S3 bucket for full output ("" for none: the spill wrapper is used)
+     * @param s3              the S3 client, used only when {@code outputBucket} is set
+     * @param deliveryTimeout SSM's TimeoutSeconds: how long the agent may take to pick the command up (at least 30 s)
+     * @param progress        show a live status line while waiting
+     */
+    public record Options(String region, String outputBucket, Supplier<S3Client> s3, Duration deliveryTimeout,
+                          boolean progress) {
+        /** No bucket, 60 s delivery timeout, progress on. */
+        public static Options defaults(String region) {
+            return new Options(region, "", () -> null, Duration.ofSeconds(60), true);
+        }
+
+        public Options withOutputBucket(String bucket, Supplier<S3Client> client) {
+            return new Options(region, bucket, client, deliveryTimeout, progress);
+        }
+
+        public Options withProgress(boolean show) {
+            return new Options(region, outputBucket, s3, deliveryTimeout, show);
+        }
+    }
+
+    /**
+     * A shell on one instance.
+     *
+     * @param ssm        the client
+     * @param instance   the instance id, looked up on first use (so {@code --dry-run} needs no AWS)
+     * @param unresolved how to name the instance before the lookup ("the running instance tagged Name=drawing-agent")
+     * @param options    see {@link Options}
+     */
+    public SsmShell(SsmClient ssm, Supplier<String> instance, String unresolved, Options options) {
+        this.ssm = ssm;
+        this.instance = instance;
+        this.unresolved = unresolved;
+        this.options = options;
+    }
+
+    /** A shell on a known instance. */
+    public static SsmShell on(SsmClient ssm, String instanceId, Options options) {
+        return new SsmShell(ssm, () -> instanceId, instanceId, options);
+    }
+
+    /** The same shell on the same instance without the progress line (for repeated polls such as logs --follow). */
+    public SsmShell withoutProgress() {
+        String id = instanceId();
+        return new SsmShell(ssm, () -> id, id, options.withProgress(false));
+    }
+
+    /** The instance id (looked up now if it was not yet). */
+    public synchronized String instanceId() {
+        if (instanceId == null) {
+            instanceId = instance.get();
+        }
+        return instanceId;
+    }
+
+    @Override
+    public String target() {
+        return (instanceId == null ? unresolved : instanceId) + " (SSM)";
+    }
+
+    @Override
+    public String preview(RemoteCommand command) {
+        Sent plan = plan(command, secretNames(command));
+        StringBuilder text = new StringBuilder();
+        text.append("# SSM SendCommand to ").append(instanceId == null ? unresolved : instanceId).append('\n');
+        command.secrets().forEach((name, value) -> text.append("# first: PutParameter ")
+                .append(plan.secretParameters.get(name)).append(" (SecureString, value hidden), read into $")
+                .append(name).append(" on the instance and deleted\n"));
+        text.append("# DocumentName: ").append(DOCUMENT).append('\n');
+        text.append("# TimeoutSeconds: ").append(options.deliveryTimeout().toSeconds()).append('\n');
+        text.append("# Parameters.executionTimeout: ").append(executionSeconds(command)).append('\n');
+        if (!options.outputBucket().isEmpty()) {
+            text.append("# OutputS3BucketName: ").append(options.outputBucket()).append(", OutputS3KeyPrefix: ")
+                    .append(S3_PREFIX).append('\n');
+        }
+        text.append("# Parameters.commands:\n").append(plan.script);
+        return Secrets.mask(text.toString());
+    }
+
+    @Override
+    public RemoteResult run(RemoteCommand command) {
+        String id = instanceId();
+        Map<String, String> names = secretNames(command);
+        Sent plan = plan(command, names);
+        putSecrets(command, names);
+        try {
+            SendCommandRequest request = request(command, plan.script).instanceIds(id).build();
+            String commandId = send(request);
+            GetCommandInvocationResponse done = await(commandId, id, command);
+            RemoteResult result = finish(commandId, id, done, plan.nonce, command);
+            emit(result.stdout(), command.stdout());
+            emit(result.stderr(), command.stderr());
+            return result;
+        } finally {
+            deleteSecrets(names);
+        }
+    }
+
+    // ---- sending ------------------------------------------------------------------------------
+
+    /** The script as sent (wrapper, secret prelude) and the wrapper's nonce. */
+    record Sent(String script, String nonce, Map<String, String> secretParameters) {}
+
+    Sent plan(RemoteCommand command, Map<String, String> secretParameters) {
+        StringBuilder text = new StringBuilder();
+        if (!secretParameters.isEmpty()) {
+            text.append(HostScript.of("ssm-secrets").with("MONET_REGION", options.region()).text());
+            secretParameters.forEach((variable, parameter) -> text.append(variable).append("=$(monet_secret ")
+                    .append(Shell.quote(parameter)).append(") || exit 1\n"));
+        }
+        if (!options.outputBucket().isEmpty()) {
+            return new Sent(text.append(command.script()).toString(), null, secretParameters);
+        }
+        String nonce = "MONET-SPILL-" + UUID.randomUUID().toString().replace("-", "");
+        return new Sent(text.append(spillWrapper(command.script(), nonce)).toString(), nonce, secretParameters);
+    }
+
+    /**
+     * The script as the function {@code monet_script}, run by {@code ssm-output.sh}: its output
+     * in files, printed when SSM can return it whole, otherwise kept (gzipped) and announced on
+     * stderr by a line that starts with the nonce.
+     */
+    static String spillWrapper(String script, String nonce) {
+        return "monet_script() {\n" + script + (script.endsWith("\n") ? "" : "\n") + "}\n"
+                + HostScript.of("ssm-output").with("MONET_NONCE", nonce).with("MONET_STDOUT_LIMIT", STDOUT_LIMIT)
+                        .with("MONET_STDERR_LIMIT", STDERR_LIMIT).text();
+    }
+
+    SendCommandRequest.Builder request(RemoteCommand command, String script) {
+        SendCommandRequest.Builder request = SendCommandRequest.builder()
+                .documentName(DOCUMENT)
+                .comment(abbreviate("monet: " + command.description(), 100))
+                .timeoutSeconds((int) Math.max(30, options.deliveryTimeout().toSeconds()))
+                .parameters(Map.of("commands", List.of(script),
+                        "executionTimeout", List.of(String.valueOf(executionSeconds(command)))));
+        if (!options.outputBucket().isEmpty()) {
+            request.outputS3BucketName(options.outputBucket()).outputS3KeyPrefix(S3_PREFIX);
+        }
+        return request;
+    }
+
+    String send(SendCommandRequest request) {
+        PollSchedule schedule = new PollSchedule();
+        long started = System.nanoTime();
+        while (true) {
+            try {
+                return ssm.sendCommand(request).command().commandId();
+            } catch (SsmException e) {
+                if (!e.isThrottlingException() || elapsed(started).toSeconds() > 60) {
+                    throw new MonetException("SSM SendCommand failed: " + e.awsErrorDetails().errorMessage()
+                            + " (" + e.awsErrorDetails().errorCode() + ")", e);
+                }
+                sleep(schedule.next(elapsed(started), true));
+            }
+        }
+    }
+
+    // ---- waiting ------------------------------------------------------------------------------
+
+    GetCommandInvocationResponse await(String commandId, String id, RemoteCommand command) {
+        Duration limit = options.deliveryTimeout().plus(Duration.ofSeconds(executionSeconds(command))).plusMinutes(1);
+        long started = System.nanoTime();
+        PollSchedule schedule = new PollSchedule();
+        boolean throttled = false;
+        String state = "sent";
+        Thread cancelOnExit = new Thread(() -> cancelQuietly(commandId), "monet-ssm-cancel");
+        boolean hooked = addHook(cancelOnExit);
+        try (Console.Status status = options.progress()
+                ? Console.get().status(command.description() + " on " + id + " (SSM " + commandId + ")") : null) {
+            while (true) {
+                sleep(schedule.next(elapsed(started), throttled));
+                throttled = false;
+                try {
+                    GetCommandInvocationResponse invocation = ssm.getCommandInvocation(b -> b.commandId(commandId).instanceId(id));
+                    if (DONE.contains(invocation.statusAsString())) {
+                        return invocation;
+                    }
+                    state = invocation.statusAsString();
+                } catch (InvocationDoesNotExistException notYet) {
+                    if (elapsed(started).compareTo(INVISIBLE_AT_MOST) > 0) {
+                        cancelQuietly(commandId);
+                        throw new MonetException("SSM still knows no invocation of " + commandId + " on " + id + " "
+                                + Console.formatDuration(INVISIBLE_AT_MOST) + " after sending it (is " + id
+                                + " a managed node in this region?)");
+                    }
+                    state = "sent";
+                } catch (SsmException e) {
+                    if (!e.isThrottlingException()) {
+                        throw new MonetException("SSM GetCommandInvocation for " + commandId + " failed: "
+                                + e.awsErrorDetails().errorMessage(), e);
+                    }
+                    throttled = true;
+                }
+                if (status != null) {
+                    status.update(state.toLowerCase() + (throttled ? ", throttled" : ""));
+                }
+                if (elapsed(started).compareTo(limit) > 0) {
+                    cancelQuietly(commandId);
+                    throw new MonetException("'" + command.description() + "' on " + id + " (SSM " + commandId
+                            + ") did not finish within " + Console.formatDuration(limit) + " (last status: " + state
+                            + "); it was cancelled");
+                }
+            }
+        } finally {
+            if (hooked) {
+                removeHook(cancelOnExit);
+            }
+        }
+    }
+
+    private void cancelQuietly(String commandId) {
+        try {
+            ssm.cancelCommand(b -> b.commandId(commandId));
+        } catch (RuntimeException ignored) {
+            // already finished, or SSM unreachable: nothing more to do
+        }
+    }
+
+    // ---- results ------------------------------------------------------------------------------
+
+    /** Full output and the status mapped to a result, or a MonetException saying what went wrong. */
+    RemoteResult finish(String commandId, String id, GetCommandInvocationResponse invocation, String nonce,
+                        RemoteCommand command) {
+        String out = nullToEmpty(invocation.standardOutputContent());
+        String err = nullToEmpty(invocation.standardErrorContent());
+        if (!options.outputBucket().isEmpty()) {
+            if (out.length() >= STDOUT_LIMIT - 100 || err.length() >= STDERR_LIMIT - 100) {
+                out = fromS3(commandId, id, "stdout", out);
+                err = fromS3(commandId, id, "stderr", err);
+            }
+        } else if (nonce != null) {
+            String[] spill = spillLine(err, nonce);
+            if (spill != null) {
+                out = readSpill(id, spill[0], "out.gz", Long.parseLong(spill[1]));
+                err = readSpill(id, spill[0], "err.gz", Long.parseLong(spill[2]));
+                removeSpill(id, spill[0]);
+            }
+        }
+        String status = invocation.statusAsString();
+        String details = nullToEmpty(invocation.statusDetails());
+        int code = invocation.responseCode() == null ? -1 : invocation.responseCode();
+        String what = "'" + command.description() + "' on " + id + " (SSM " + commandId + ")";
+        switch (status) {
+            case "Success":
+                return new RemoteResult(code < 0 ? 0 : code, out, err);
+            case "Failed":
+                if (details.isEmpty() || details.equals("Failed")) {
+                    return new RemoteResult(code <= 0 ? 1 : code, out, err);
+                }
+                throw new MonetException(what + " " + explain(details, command) + tail(out, err));
+            case "TimedOut":
+                throw new MonetException(what + " " + explain(details.isEmpty() ? "ExecutionTimedOut" : details, command)
+                        + tail(out, err));
+            case "Cancelled":
+                throw new MonetException(what + " was cancelled before it finished (CancelCommand by someone, or this"
+                        + " tool interrupted)" + tail(out, err));
+            default:
+                throw new MonetException(what + " ended with an unknown status " + status + "/" + details);
+        }
+    }
+
+    private String explain(String details, RemoteCommand command) {
+        switch (details) {
+            case "Undeliverable":
+                return "was undeliverable: the instance is not a managed node, is stopped or terminated, or its SSM"
+                        + " agent is not connected (check `aws ssm describe-instance-information`)";
+            case "DeliveryTimedOut":
+                return "timed out before delivery: the SSM agent did not pick it up within "
+                        + options.deliveryTimeout().toSeconds() + " s (instance offline, agent stopped, or no route to SSM)";
+            case "ExecutionTimedOut":
+                return "timed out: it ran longer than its execution timeout of " + executionSeconds(command)
+                        + " s and was stopped (raise it with --timeout)";
+            case "Terminated":
+                return "was terminated: the command reached its MaxErrors on other instances";
+            case "AccessDenied":
+                return "was denied: the instance role or the caller lacks permission for " + DOCUMENT;
+            case "InvalidPlatform":
+                return "cannot run there: the instance's platform does not support " + DOCUMENT;
+            default:
+                return "failed with status " + details;
+        }
+    }
+
+    private static String tail(String out, String err) {
+        String text = err.isBlank() ? out : err;
+        if (text.isBlank()) {
+            return "";
+        }
+        List<String> lines = text.lines().toList();
+        return "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    }
+
+    /** The spill line the wrapper printed, if it spilled: {dir, out.gz size, err.gz size}. */
+    static String[] spillLine(String stderr, String nonce) {
+        for (String line : stderr.lines().toList()) {
+            if (line.startsWith(nonce + " ")) {
+                String[] parts = line.trim().split("\\s+");
+                if (parts.length == 4 && parts[1].matches("/[A-Za-z0-9._/-]+")) {
+                    return new String[] {parts[1], parts[2], parts[3]};
+                }
+            }
+        }
+        return null;
+    }
+
+    private String readSpill(String id, String dir, String file, long size) {
+        String path = dir + "/" + file;
+        int pages = (int) ((size + PAGE_BYTES - 1) / PAGE_BYTES);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        for (int first = 0; first < pages; first += PAGES_IN_FLIGHT) {
+            List<String> sent = new ArrayList<>();
+            int last = Math.min(pages, first + PAGES_IN_FLIGHT);
+            for (int page = first; page < last; page++) {
+                String script = HostScript.of("ssm-page").with("MONET_FILE", path).with("MONET_PAGE", page)
+                        .with("MONET_PAGE_BYTES", PAGE_BYTES).text();
+                sent.add(send(request(RemoteCommand.of("read output page", script, Duration.ofMinutes(2)), script)
+                        .instanceIds(id).build()));
+            }
+            for (int page = first; page < last; page++) {
+                String commandId = sent.get(page - first);
+                RemoteCommand reading = RemoteCommand.of("read page " + (page + 1) + "/" + pages + " of the output", "",
+                        Duration.ofMinutes(2));
+                GetCommandInvocationResponse done = awaitQuietly(commandId, id, reading);
+                if (!"Success".equals(done.statusAsString())) {
+                    throw new MonetException("could not read the full output back from " + path + " on " + id
+                            + " (SSM " + commandId + ": " + done.statusAsString() + "/" + done.statusDetails() + ") "
+                            + nullToEmpty(done.standardErrorContent()).strip() + "; it is still there");
+                }
+                gz.writeBytes(Base64.getMimeDecoder().decode(nullToEmpty(done.standardOutputContent())));
+            }
+        }
+        if (gz.size() != size) {
+            throw new MonetException("read " + gz.size() + " of " + size + " bytes of " + path + " on " + id);
+        }
+        try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz.toByteArray()))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the output read back from " + path + " is not valid gzip", e);
+        }
+    }
+
+    private GetCommandInvocationResponse awaitQuietly(String commandId, String id, RemoteCommand command) {
+        SsmShell quiet = new SsmShell(ssm, () -> id, id, options.withProgress(false));
+        return quiet.await(commandId, id, command);
+    }
+
+    private void removeSpill(String id, String dir) {
+        String script = HostScript.of("ssm-remove").with("MONET_DIR", dir).text();
+        try {
+            String commandId = send(request(RemoteCommand.of("remove spilled output", script, Duration.ofMinutes(1)), script)
+                    .instanceIds(id).build());
+            GetCommandInvocationResponse done = awaitQuietly(commandId, id, RemoteCommand.of("remove " + dir, "", Duration.ofMinutes(1)));
+            if (!"Success".equals(done.statusAsString())) {
+                Console.get().warn("could not remove " + dir + " on " + id + ": " + done.statusDetails());
+            }
+        } catch (MonetException e) {
+            Console.get().warn("could not remove " + dir + " on " + id + ": " + e.getMessage());
+        }
+    }
+
+    private String fromS3(String commandId, String id, String stream, String inline) {
+        String key = S3_PREFIX + "/" + commandId + "/" + id + "/awsrunShellScript/0.awsrunShellScript/" + stream;
+        try {
+            ResponseBytes<?> bytes = options.s3().get().getObjectAsBytes(b -> b.bucket(options.outputBucket()).key(key));
+            return bytes.asUtf8String();
+        } catch (NoSuchKeyException e) {
+            if (inline.length() < (stream.equals("stdout") ? STDOUT_LIMIT : STDERR_LIMIT) - 100) {
+                return inline;
+            }
+            throw new MonetException("the full " + stream + " is not in s3://" + options.outputBucket() + "/" + key
+                    + " (the instance role needs s3:PutObject there); only the first part was returned");
+        }
+    }
+
+    // ---- secrets ------------------------------------------------------------------------------
+
+    private static Map<String, String> secretNames(RemoteCommand command) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String variable : command.secrets().keySet()) {
+            names.put(variable, SECRET_PREFIX + UUID.randomUUID());
+        }
+        return names;
+    }
+
+    private void putSecrets(RemoteCommand command, Map<String, String> names) {
+        names.forEach((variable, parameter) -> ssm.putParameter(b -> b.name(parameter).type(ParameterType.SECURE_STRING)
+                .value(command.secrets().get(variable)).description("monet: one-time secret for "
+                        + abbreviate(command.description(), 200) + "; deleted after use")));
+    }
+
+    private void deleteSecrets(Map<String, String> names) {
+        for (String parameter : names.values()) {
+            try {
+                ssm.deleteParameter(b -> b.name(parameter));
+            } catch (software.amazon.awssdk.services.ssm.model.ParameterNotFoundException alreadyGone) {
+                // the instance deleted it, as it should
+            } catch (RuntimeException e) {
+                Console.get().warn("could not delete the secret parameter " + parameter + ": " + e.getMessage());
+            }
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    static long executionSeconds(RemoteCommand command) {
+        return Math.max(1, command.timeout().toSeconds());
+    }
+
+    private static void emit(String text, Consumer<String> lines) {
+        if (!text.isEmpty()) {
+            text.lines().forEach(line -> lines.accept(Secrets.mask(line)));
+        }
+    }
+
+    private static Duration elapsed(long started) {
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    static void sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MonetException("interrupted while waiting for SSM");
+        }
+    }
+
+    private static boolean addHook(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or ran: fine
+        }
+    }
+
+    static String nullToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    SsmClient client() {
+        return ssm;
+    }
+
+    Options options() {
+        return options;
+    }
+}

@@ -1,0 +1,112 @@
+package monet.host;
+
+import java.time.Duration;
+import java.util.Locale;
+import monet.MonetException;
+import monet.aws.Aws;
+import monet.config.Config;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The one way to get a {@link RemoteShell} for the production instance. Stable API, used by
+ * {@code remote} and {@code release}:
+ *
+ * <pre>{@code
+ * RemoteShell shell = Transports.open(config, "ssm", null);   // via: ssm (default), ssh, local
+ * RemoteResult r = shell.run(RemoteCommand.of("migrate", script, Duration.ofMinutes(10)));
+ * }</pre>
+ *
+ * The instance is {@code instanceOverride}, else {@code instance.id}, else the one running
+ * instance tagged {@code instance.tag} (looked up on first use, so building a shell and
+ * {@link RemoteShell#preview} need no AWS calls). SSH goes to {@code ssh.host}, else the
+ * instance's public address, as {@code ssh.user} with {@code ssh.key}.
+ */
+public final class Transports {
+    private Transports() {}
+
+    /** The transports {@code --via} accepts. */
+    public enum Via { SSM, SSH, LOCAL }
+
+    /** Parses {@code --via} (null or "" means ssm); a usage error for anything else. */
+    public static Via via(String via) {
+        if (via == null || via.isBlank()) {
+            return Via.SSM;
+        }
+        try {
+            return Via.valueOf(via.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw MonetException.usage("--via must be ssm, ssh or local, got '" + via + "'");
+        }
+    }
+
+    /** A shell on the production instance over the given transport. */
+    public static RemoteShell open(Config config, String via, String instanceOverride) {
+        String explicit = instanceOverride != null && !instanceOverride.isBlank() ? instanceOverride : config.get("instance.id");
+        switch (via(via)) {
+            case LOCAL:
+                return new LocalShell(null);
+            case SSH: {
+                String configured = config.get("ssh.host");
+                String unresolved = !configured.isBlank() ? configured
+                        : explicit.isBlank() ? "public address of the instance tagged " + config.get("instance.tag")
+                        : "public address of " + explicit;
+                java.util.function.Supplier<String> host = !configured.isBlank() ? () -> configured : () -> {
+                    try (Ec2Client ec2 = Aws.client(Ec2Client.builder(), config)) {
+                        Instances.Found found = explicit.isBlank() ? Instances.theRunningOne(ec2, config.get("instance.tag"))
+                                : Instances.byId(ec2, explicit);
+                        return found.publicIp();
+                    }
+                };
+                String keyText = config.get("ssh.key");
+                java.nio.file.Path key = keyText.isBlank() ? null : config.path("ssh.key");
+                return new SshShell(host, unresolved, config.get("ssh.user"), key, port(config),
+                        SshShell.options(config.get("ssh.options")));
+            }
+            default:
+                return ssm(config, explicit);
+        }
+    }
+
+    /** An SSM shell (the instance as in {@link #open}); release uses this for its SSM steps. */
+    public static SsmShell ssm(Config config, String instanceOverride) {
+        String explicit = instanceOverride != null && !instanceOverride.isBlank() ? instanceOverride : config.get("instance.id");
+        SsmClient ssm = Aws.client(SsmClient.builder(), config);
+        String tag = config.get("instance.tag");
+        java.util.function.Supplier<String> instance = !explicit.isBlank() ? () -> explicit : () -> {
+            try (Ec2Client ec2 = Aws.client(Ec2Client.builder(), config)) {
+                return Instances.theRunningOne(ec2, tag).id();
+            }
+        };
+        SsmShell.Options options = SsmShell.Options.defaults(Aws.region(config).id());
+        String bucket = config.get("ssm.output.bucket");
+        if (!bucket.isBlank()) {
+            options = options.withOutputBucket(bucket, () -> Aws.client(S3Client.builder(), config));
+        }
+        return new SsmShell(ssm, instance, explicit.isBlank() ? "the running instance tagged " + tag : explicit, options);
+    }
+
+    /** Every instance with a tag ({@code --all}: instance.tag; {@code --targets tag:K=V}), through SSM targeting. */
+    public static SsmFleet fleet(Config config, String tagSpec) {
+        String tag = tagSpec == null || tagSpec.isBlank() ? config.get("instance.tag") : tagSpec;
+        return new SsmFleet(ssm(config, "fleet"), tag, config.get("ssm.max-concurrency"), config.get("ssm.max-errors"));
+    }
+
+    /** {@code remote.timeout} as a duration. */
+    public static Duration timeout(Config config) {
+        try {
+            return Duration.ofSeconds(Long.parseLong(config.get("remote.timeout").strip()));
+        } catch (NumberFormatException e) {
+            throw MonetException.usage("remote.timeout must be a number of seconds, got '" + config.get("remote.timeout") + "'");
+        }
+    }
+
+    private static int port(Config config) {
+        try {
+            return Integer.parseInt(config.get("ssh.port").strip());
+        } catch (NumberFormatException e) {
+            throw MonetException.usage("ssh.port must be a number, got '" + config.get("ssh.port") + "'");
+        }
+    }
+}

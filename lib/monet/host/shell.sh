@@ -1,0 +1,3 @@
+# shellcheck shell=sh
+# COMMAND, a command line, run by the host's sh.
+sh -c "$COMMAND"

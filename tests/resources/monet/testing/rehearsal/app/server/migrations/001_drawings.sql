@@ -1,0 +1,1 @@
+CREATE TABLE drawings (id INTEGER PRIMARY KEY, title TEXT NOT NULL);
