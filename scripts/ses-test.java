@@ -63,7 +63,8 @@ class SesTest implements Callable<Integer> {
                     + "messages sent in the last 24 hours.",
                     "Prints a table (or JSON with --json); each problem that blocks sending is reported on stderr with "
                             + "its fix, and the exit code is 1. Warnings (sending works, but something is off or "
-                            + "unknown) keep exit code 0."},
+                            + "unknown) keep exit code 0. DKIM that is not verified is a warning (SES sends unsigned), "
+                            + "a problem with --set ses.require-dkim=true."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:nothing blocks sending", "1:something blocks sending, or SES could not be read", "2:usage error"})
     static class Status implements Callable<Integer> {
