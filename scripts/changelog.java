@@ -10,6 +10,7 @@
 //SOURCES ../lib/monet/config/package-info.java
 //SOURCES ../lib/monet/console/package-info.java
 //SOURCES ../lib/monet/process/package-info.java
+//SOURCES ../lib/monet/text/package-info.java
 package monet.scripts;
 
 import java.nio.charset.StandardCharsets;
@@ -28,9 +29,11 @@ import monet.changelog.Release;
 import monet.changelog.Section;
 import monet.changelog.Version;
 import monet.cli.Cli;
+import monet.cli.HelpOption;
 import monet.cli.ConfigCommand;
 import monet.console.Console;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,7 +41,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-@Command(name = "changelog", mixinStandardHelpOptions = true,
+@Command(name = "changelog",
         subcommands = {changelog.Lint.class, changelog.Add.class, changelog.Release_.class, changelog.Notes.class,
             changelog.Show.class, ConfigCommand.class},
         description = {"Read, check and edit Keep a Changelog 1.1.0 files: lint, add, release, notes, show.",
@@ -47,6 +50,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (lint errors, a refused edit, a missing version)", "2:usage error"})
 class changelog implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @Spec
     CommandSpec spec;
 
@@ -55,7 +61,7 @@ class changelog implements Callable<Integer> {
     Path file = Path.of("CHANGELOG.md");
 
     public static void main(String... args) {
-        System.exit(Cli.execute(new changelog(), args));
+        Cli.main(new changelog(), args);
     }
 
     @Override
@@ -71,7 +77,7 @@ class changelog implements Callable<Integer> {
         System.out.flush();
     }
 
-    @Command(name = "lint", mixinStandardHelpOptions = true, description = {"Check changelogs: every problem as FILE:LINE:COLUMN: message [rule].",
+    @Command(name = "lint", description = {"Check changelogs: every problem as FILE:LINE:COLUMN: message [rule].",
             "Errors fail (exit 1); warnings (marked 'warning:') are harmless",
             "deviations and do not, unless --strict.",
             "",
@@ -120,7 +126,7 @@ class changelog implements Callable<Integer> {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = {"Add an entry under [Unreleased] in section TYPE.",
+    @Command(name = "add", description = {"Add an entry under [Unreleased] in section TYPE.",
             "Creates the section (in canonical order) and [Unreleased] itself if",
             "missing; a missing file is created with the Keep a Changelog header."})
     static class Add implements Callable<Integer> {
@@ -144,7 +150,7 @@ class changelog implements Callable<Integer> {
         }
     }
 
-    @Command(name = "release", mixinStandardHelpOptions = true, description = {
+    @Command(name = "release", description = {
         "Move everything under [Unreleased] to a new version.",
         "The items go under '## [VERSION] - DATE' in the file's own heading",
         "convention (brackets, v prefix, '(DATE)', the separator: as the top",
@@ -213,7 +219,7 @@ class changelog implements Callable<Integer> {
         }
     }
 
-    @Command(name = "notes", mixinStandardHelpOptions = true, description = "Print a release's body exactly as written (for a GitHub release); exit 1 if absent.")
+    @Command(name = "notes", description = "Print a release's body exactly as written (for a GitHub release); exit 1 if absent.")
     static class Notes implements Callable<Integer> {
         @ParentCommand
         changelog parent;
@@ -228,7 +234,7 @@ class changelog implements Callable<Integer> {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show the releases: versions, dates, yanked flags, sections and entries.")
+    @Command(name = "show", description = "Show the releases: versions, dates, yanked flags, sections and entries.")
     static class Show implements Callable<Integer> {
         @ParentCommand
         changelog parent;

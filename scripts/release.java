@@ -13,6 +13,7 @@
 //SOURCES ../lib/monet/pipeline/package-info.java
 //SOURCES ../lib/monet/process/package-info.java
 //SOURCES ../lib/monet/release/package-info.java
+//SOURCES ../lib/monet/text/package-info.java
 // Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
 // JVM warnings go to stderr and CDS's own notes nowhere, so stdout stays data.
 //CDS
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import monet.MonetException;
 import monet.cli.Cli;
+import monet.cli.HelpOption;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
 import monet.cli.HostOptions;
@@ -40,7 +42,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "release", mixinStandardHelpOptions = true,
+@Command(name = "release",
         description = {"Cut, build, publish, deploy, verify and roll back releases of Code Monet.",
                 "",
                 "A release: 'release cut 1.4.0' (or --bump) tags main; the workflow on the tag then runs one stage"
@@ -58,6 +60,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (a stage failed; the message says what was rolled back)", "2:usage error"})
 class release implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @Spec
     CommandSpec spec;
 
@@ -111,9 +116,6 @@ class release implements Callable<Integer> {
     abstract static class StageCommand implements Callable<Integer> {
         @Mixin
         Common common;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-        boolean help;
 
         abstract String stage();
 
@@ -228,16 +230,13 @@ class release implements Callable<Integer> {
         }
     }
 
-    @Command(name = "pipeline", mixinStandardHelpOptions = false,
+    @Command(name = "pipeline",
             description = {"Run the stages as one pipeline.",
                     "e2e, build-web and images in parallel, then sync-web, migrate, github-release, deploy, verify"
                             + " (rolls back on failure) and cleanup."})
     static class PipelineCommand implements Callable<Integer> {
         @Mixin
         Common common;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-        boolean help;
 
         @Option(names = "--from", paramLabel = "STAGE", description = "Start at this stage.")
         String from;
@@ -279,9 +278,6 @@ class release implements Callable<Integer> {
         @Option(names = "--dry-run", description = "Run the checks and print the plan; change nothing.")
         boolean dryRun;
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-        boolean help;
-
         @Mixin
         ConfigOptions config;
 
@@ -315,9 +311,6 @@ class release implements Callable<Integer> {
         @Mixin
         Target target;
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-        boolean help;
-
         @Override
         public Integer call() {
             ReleaseContext ctx = target.context(version);
@@ -332,9 +325,6 @@ class release implements Callable<Integer> {
     static class Status implements Callable<Integer> {
         @Mixin
         Target target;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-        boolean help;
 
         @Override
         public Integer call() throws Exception {
@@ -358,9 +348,6 @@ class release implements Callable<Integer> {
         @Mixin
         Target target;
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-        boolean help;
-
         @Override
         public Integer call() {
             ReleaseContext ctx = target.context(null);
@@ -379,9 +366,6 @@ class release implements Callable<Integer> {
 
         @Mixin
         Target target;
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-        boolean help;
 
         @Override
         public Integer call() {

@@ -10,6 +10,7 @@
 //SOURCES ../lib/monet/host/package-info.java
 //SOURCES ../lib/monet/process/package-info.java
 //SOURCES ../lib/monet/remote/package-info.java
+//SOURCES ../lib/monet/text/package-info.java
 // Start fast: class-data sharing (recorded on the first run after a build), C1 only, serial GC;
 // JVM warnings go to stderr and CDS's own notes nowhere, so stdout stays data.
 //CDS
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import monet.cli.Cli;
+import monet.cli.HelpOption;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
 import monet.cli.HostOptions;
@@ -35,7 +37,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "remote", mixinStandardHelpOptions = true,
+@Command(name = "remote",
         subcommands = {remote.Logs.class, remote.Status.class, remote.Restart.class, remote.Version.class,
                 remote.Migrate.class, remote.CreateInvite.class, remote.CreateUser.class, remote.Exec.class,
                 remote.Shell.class, remote.Db.class, remote.Ssh.class, ConfigCommand.class},
@@ -51,11 +53,14 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (transport, or any instance of --all)", "2:usage error", "n:the remote command's exit code"})
 class remote implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @Spec
     CommandSpec spec;
 
     public static void main(String... args) {
-        System.exit(Cli.commandLine(new remote()).execute(args));
+        Cli.main(new remote(), args);
     }
 
     @Override
@@ -95,7 +100,7 @@ class remote implements Callable<Integer> {
         }
     }
 
-    @Command(name = "logs", mixinStandardHelpOptions = true, description = {"Show a container's logs (docker logs).",
+    @Command(name = "logs", description = {"Show a container's logs (docker logs).",
             "With --follow keeps printing new lines until Ctrl-C, none twice, none missed: over SSM it reads CloudWatch Logs "
                     + "(logs.group, the infrastructure's app_log_group), where the server's CloudWatch agent ships every "
                     + "container's lines, so no command runs on the instance; with logs.group empty, or --via ssh|local, it "
@@ -135,7 +140,7 @@ class remote implements Callable<Integer> {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(name = "status",
             description = {"Containers with state and image tag, disk use of / and the data volume, and the answers of /api/version and /ssr-health.", "Exits 1 when a container is not running or an endpoint does not answer 2xx."})
     static class Status implements Callable<Integer> {
         @Mixin Where where;
@@ -148,7 +153,7 @@ class remote implements Callable<Integer> {
         }
     }
 
-    @Command(name = "restart", mixinStandardHelpOptions = true, description = "Restart a compose service (docker compose restart) in app.dir.")
+    @Command(name = "restart", description = "Restart a compose service (docker compose restart) in app.dir.")
     static class Restart implements Callable<Integer> {
         @Mixin Where where;
         @ArgGroup(exclusive = true) Fleet fleet;
@@ -160,7 +165,7 @@ class remote implements Callable<Integer> {
         }
     }
 
-    @Command(name = "version", mixinStandardHelpOptions = true, description = "The running IMAGE_TAG (from app.dir/.env).")
+    @Command(name = "version", description = "The running IMAGE_TAG (from app.dir/.env).")
     static class Version implements Callable<Integer> {
         @Mixin Where where;
         @ArgGroup(exclusive = true) Fleet fleet;
@@ -172,7 +177,7 @@ class remote implements Callable<Integer> {
         }
     }
 
-    @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Run the database migrations in the app container (app.migrate: uv run alembic upgrade head).")
+    @Command(name = "migrate", description = "Run the database migrations in the app container (app.migrate: uv run alembic upgrade head).")
     static class Migrate implements Callable<Integer> {
         @Mixin Where where;
 
@@ -182,7 +187,7 @@ class remote implements Callable<Integer> {
         }
     }
 
-    @Command(name = "create-invite", mixinStandardHelpOptions = true, description = "Create an invite code (app.cli.create-invite in the app container) and print it.")
+    @Command(name = "create-invite", description = "Create an invite code (app.cli.create-invite in the app container) and print it.")
     static class CreateInvite implements Callable<Integer> {
         @Mixin Where where;
         @Option(names = "--json", description = "Print JSON: {\"code\": ...}.") boolean json;
@@ -193,7 +198,7 @@ class remote implements Callable<Integer> {
         }
     }
 
-    @Command(name = "create-user", mixinStandardHelpOptions = true, description = {"Create a user (app.cli.create-user in the app container).",
+    @Command(name = "create-user", description = {"Create a user (app.cli.create-user in the app container).",
             "The password comes from PASSWORD, --password-stdin, a no-echo prompt on a terminal, or is generated and shown once. "
                     + "It never appears in SSM command parameters or history, process arguments or logs: over SSM it travels in a "
                     + "short-lived SecureString parameter under /monet/tmp/ that the instance reads and deletes; over ssh and local on stdin."})
@@ -214,7 +219,7 @@ class remote implements Callable<Integer> {
         }
     }
 
-    @Command(name = "exec", mixinStandardHelpOptions = true, description = {"Run a command line in the app container (docker exec ... sh -c).",
+    @Command(name = "exec", description = {"Run a command line in the app container (docker exec ... sh -c).",
             "The words are joined with spaces and run by the container's sh, exactly as given: exec 'echo \"$HOME\"; id'."})
     static class Exec implements Callable<Integer> {
         @Mixin Where where;
@@ -228,7 +233,7 @@ class remote implements Callable<Integer> {
         }
     }
 
-    @Command(name = "shell", mixinStandardHelpOptions = true, description = {"Run a command line on the host (sh -c).",
+    @Command(name = "shell", description = {"Run a command line on the host (sh -c).",
             "The words are joined with spaces and run by the host's sh, exactly as given."})
     static class Shell implements Callable<Integer> {
         @Mixin Where where;
@@ -242,7 +247,7 @@ class remote implements Callable<Integer> {
         }
     }
 
-    @Command(name = "db", mixinStandardHelpOptions = true, description = {"Query the SQLite database on the host (sqlite3 on data.dir/db.name).",
+    @Command(name = "db", description = {"Query the SQLite database on the host (sqlite3 on data.dir/db.name).",
             "Read-only unless --write. Without SQL, list the tables."})
     static class Db implements Callable<Integer> {
         @Mixin Where where;
@@ -257,7 +262,7 @@ class remote implements Callable<Integer> {
         }
     }
 
-    @Command(name = "ssh", mixinStandardHelpOptions = true, description = {"Open an interactive SSH session to the instance's public address "
+    @Command(name = "ssh", description = {"Open an interactive SSH session to the instance's public address "
             + "(or ssh.host) as ssh.user with ssh.key, like: ssh -i ~/.ssh/drawing-agent.pem ec2-user@IP."})
     static class Ssh implements Callable<Integer> {
         @Mixin Where where;

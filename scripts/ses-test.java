@@ -9,11 +9,13 @@
 //SOURCES ../lib/monet/config/package-info.java
 //SOURCES ../lib/monet/console/package-info.java
 //SOURCES ../lib/monet/ses/package-info.java
+//SOURCES ../lib/monet/text/package-info.java
 package monet.scripts;
 
 import java.util.concurrent.Callable;
 import monet.MonetException;
 import monet.cli.Cli;
+import monet.cli.HelpOption;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
 import monet.ses.Scenario;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "ses-test", mixinStandardHelpOptions = true,
+@Command(name = "ses-test",
         subcommands = {SesTest.Status.class, SesTest.Dns.class, SesTest.Send.class, ConfigCommand.class},
         description = {"Check that production email works through SES: status, dns, send.",
                 "The sender is ses.sender (SES_SENDER_EMAIL, default noreply@dmfenton.net); its domain is the SES "
@@ -42,11 +44,14 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (something blocks sending, a record is wrong, SES refused)", "2:usage error"})
 class SesTest implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @Spec
     CommandSpec spec;
 
     public static void main(String... args) {
-        System.exit(Cli.commandLine(new SesTest()).execute(args));
+        Cli.main(new SesTest(), args);
     }
 
     @Override
@@ -55,7 +60,7 @@ class SesTest implements Callable<Integer> {
         return 2;
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "status", sortOptions = false,
             description = {"Is anything blocking email? Identity, DKIM, MAIL FROM, sandbox, sending, quota.",
                     "Shows what SES says about the sender: domain identity verification, DKIM status and its "
                     + "tokens, MAIL FROM domain status, sandbox or production access (SES v2 GetAccount; where the "
@@ -80,7 +85,7 @@ class SesTest implements Callable<Integer> {
         }
     }
 
-    @Command(name = "dns", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "dns", sortOptions = false,
             description = {"Are the DNS records SES needs published? Each ok, missing or wrong.",
                     "Resolves the DNS records SES needs and compares each with what SES expects: the "
                     + "verification TXT _amazonses.DOMAIN, the three DKIM CNAMEs TOKEN._domainkey.DOMAIN -> "
@@ -109,7 +114,7 @@ class SesTest implements Callable<Integer> {
         }
     }
 
-    @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "send", sortOptions = false,
             description = {"Send a test message (text and HTML) and print SES's message id.",
                     "The message goes from the configured sender (ses.sender) through SES v1 SendEmail.",
                     "By default it goes to the SES mailbox simulator (SCENARIO@simulator.amazonses.com), which works "

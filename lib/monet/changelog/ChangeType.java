@@ -2,7 +2,7 @@ package monet.changelog;
 
 import java.util.Locale;
 import java.util.Map;
-import monet.config.Config;
+import monet.text.Suggestions;
 
 /** The Keep a Changelog section types, in their canonical order. */
 public enum ChangeType {
@@ -74,7 +74,7 @@ public enum ChangeType {
         int bestDistance = Integer.MAX_VALUE;
         for (ChangeType type : values()) {
             String title = type.title.toLowerCase(Locale.ROOT);
-            int distance = title.startsWith(wanted) && wanted.length() >= 3 ? 1 : Config.distance(wanted, title);
+            int distance = title.startsWith(wanted) && wanted.length() >= 3 ? 1 : Suggestions.distance(wanted, title);
             if (distance < bestDistance) {
                 best = type;
                 bestDistance = distance;

@@ -16,18 +16,12 @@ import picocli.CommandLine.Help.Ansi;
 public final class Cli {
     private Cli() {}
 
-    /** Runs the command and exits the JVM with its exit code. */
+    /** Runs the command and exits the JVM with its exit code: every script's {@code main}. */
     public static void main(Object command, String... args) {
-        System.exit(execute(command, args));
+        System.exit(commandLine(command).execute(args));
     }
 
-    /** Runs the command and returns its exit code. */
-    public static int execute(Object command, String... args) {
-        return commandLine(command).execute(args);
-    }
-
-    /** The configured {@link CommandLine}, for tests that want to set streams. */
-    public static CommandLine commandLine(Object command) {
+    private static CommandLine commandLine(Object command) {
         CommandLine cmd = new CommandLine(command);
         boolean plain = Console.get().mode() != Console.Mode.TERMINAL;
         cmd.setColorScheme(CommandLine.Help.defaultColorScheme(plain ? Ansi.OFF : Ansi.AUTO));

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code config} subcommand every script has: each key's value and where it came from. */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(name = "config",
         description = {"Show the configuration: every key, its value and where it came from.",
                 "Precedence, strongest first: --set KEY=VALUE, environment (MONET_KEY_NAME), "
                         + Config.FILE_NAME + " (found from the current directory upwards, or $MONET_CONFIG), "

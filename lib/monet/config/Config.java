@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import monet.text.Suggestions;
+import monet.text.TextTable;
 
 /**
  * The toolkit's configuration, in one place. Each key's value comes from, strongest first:
@@ -181,14 +183,12 @@ public final class Config {
 
     /** A table of every key, value and source: what {@code config} prints. */
     public String describe() {
-        int width = KEYS.stream().mapToInt(k -> k.name().length()).max().orElse(10);
-        StringBuilder text = new StringBuilder();
-        text.append("config file: ").append(file == null ? "(none found; looked for " + FILE_NAME + ")" : file).append('\n');
+        TextTable table = new TextTable();
         for (Value v : values.values()) {
             String source = v.source().name().toLowerCase() + (v.origin().isEmpty() ? "" : " " + v.origin());
-            text.append(String.format("%-" + width + "s = %-30s  (%s)%n", v.key().name(), v.value(), source));
+            table.row(v.key().name(), "=", v.value(), "(" + source + ")");
         }
-        return text.toString();
+        return "config file: " + (file == null ? "(none found; looked for " + FILE_NAME + ")" : file) + "\n" + table.render();
     }
 
     private static Path findFile(Map<String, String> env, Path cwd) {
@@ -238,30 +238,9 @@ public final class Config {
     }
 
     private static ConfigException unknown(String name, String where) {
-        String nearest = KEYS.stream().map(Key::name)
-                .min((a, b) -> Integer.compare(distance(a, name), distance(b, name))).orElse("");
+        String nearest = Suggestions.closest(name, KEYS.stream().map(Key::name).toList()).orElse("");
         return new ConfigException(where + ": unknown configuration key '" + name + "' (did you mean '" + nearest
                 + "'? keys: " + KEYS.stream().map(Key::name).collect(Collectors.joining(", ")) + ")");
-    }
-
-    /** Levenshtein distance, for "did you mean". */
-    public static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     private static Key key(String name, String defaultValue, String description, String... extraEnv) {

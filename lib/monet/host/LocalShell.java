@@ -44,12 +44,9 @@ public final class LocalShell implements RemoteShell {
                 .timeout(command.timeout())
                 .onStdout(command.stdout())
                 .onStderr(command.stderr())
-                .nothrow();
-        if (directory != null) {
-            cmd.dir(directory);
-        }
-        env.forEach(cmd::env);
-        CmdResult result = cmd.run();
+                .nothrow()
+                .env(env);
+        CmdResult result = (directory == null ? cmd : cmd.dir(directory)).run();
         return new RemoteResult(result.exitCode(), result.stdout(), result.stderr());
     }
 }

@@ -19,6 +19,7 @@ import monet.MonetException;
 import monet.console.Console;
 import monet.console.Secrets;
 import monet.process.Shell;
+import monet.text.Tail;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -345,13 +346,13 @@ public final class SsmShell implements RemoteShell {
                 if (details.isEmpty() || details.equals("Failed")) {
                     return new RemoteResult(code <= 0 ? 1 : code, out, err);
                 }
-                throw new MonetException(what + " " + explain(details, command) + tail(out, err));
+                throw new MonetException(what + " " + explain(details, command) + Tail.of(out, err));
             case "TimedOut":
                 throw new MonetException(what + " " + explain(details.isEmpty() ? "ExecutionTimedOut" : details, command)
-                        + tail(out, err));
+                        + Tail.of(out, err));
             case "Cancelled":
                 throw new MonetException(what + " was cancelled before it finished (CancelCommand by someone, or this"
-                        + " tool interrupted)" + tail(out, err));
+                        + " tool interrupted)" + Tail.of(out, err));
             default:
                 throw new MonetException(what + " ended with an unknown status " + status + "/" + details);
         }
@@ -377,15 +378,6 @@ public final class SsmShell implements RemoteShell {
             default:
                 return "failed with status " + details;
         }
-    }
-
-    private static String tail(String out, String err) {
-        String text = err.isBlank() ? out : err;
-        if (text.isBlank()) {
-            return "";
-        }
-        List<String> lines = text.lines().toList();
-        return "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
     }
 
     /** The spill line the wrapper printed, if it spilled: {dir, out.gz size, err.gz size}. */

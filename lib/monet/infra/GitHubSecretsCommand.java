@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * (a subcommand of {@code release}). No {@code main} here: every script compiles the whole
  * library, and JBang needs each script's main to be the only one.
  */
-@Command(name = "github-secrets", mixinStandardHelpOptions = true,
+@Command(name = "github-secrets",
         description = {"Set the release workflow's GitHub secrets from the Terraform outputs, with `gh secret set`:"
                 + " AWS_ROLE_ARN (the OIDC role, recommended) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the IAM"
                 + " user), and DEPLOY_BUCKET. The other way's secrets are deleted, so the workflow cannot pick them.",

@@ -34,10 +34,7 @@ public final class StepContext {
 
     /** Runs a command, applying the step's timeout when the command has none of its own. */
     public CmdResult run(Cmd command) {
-        if (command.timeout().isZero() && !timeout.isZero()) {
-            command.timeout(timeout);
-        }
-        return command.run();
+        return (command.timeout().isZero() && !timeout.isZero() ? command.timeout(timeout) : command).run();
     }
 
     /** Waits, bounded by the step's timeout when it is shorter than the wait's deadline. */

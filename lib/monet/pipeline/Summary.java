@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import monet.console.Console;
+import monet.text.TextTable;
 
 /**
  * The outcome of a pipeline run: one record per step (rollbacks included), in the order they ended.
@@ -41,16 +42,14 @@ public record Summary(String pipeline, List<StepRecord> steps, Map<String, Strin
 
     /** A plain-text table for the console. */
     public String text() {
-        int width = Math.max(5, steps.stream().mapToInt(s -> s.name().length()).max().orElse(4));
-        StringBuilder table = new StringBuilder();
-        table.append(String.format("%-" + width + "s  %-15s  %8s  %s%n", "step", "status", "time", "note"));
+        TextTable table = new TextTable("step", "status", "time", "note").alignRight(2);
         for (StepRecord s : steps) {
             String attempts = s.attempts() > 1 ? " (" + s.attempts() + " attempts)" : "";
-            table.append(String.format("%-" + width + "s  %-15s  %8s  %s%n", s.name(), s.status().name().toLowerCase(),
-                    Console.formatDuration(s.duration()), (s.note() == null ? "" : s.note()) + attempts));
+            table.row(s.name(), s.status().name().toLowerCase(), Console.formatDuration(s.duration()),
+                    (s.note() == null ? "" : s.note()) + attempts);
         }
-        table.append(String.format("%-" + width + "s  %-15s  %8s%n", "total", ok() ? "ok" : "failed", Console.formatDuration(total)));
-        return table.toString();
+        table.row("total", ok() ? "ok" : "failed", Console.formatDuration(total));
+        return table.render();
     }
 
     /** A Markdown table for {@code $GITHUB_STEP_SUMMARY}. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import monet.console.Console;
 import monet.console.Secrets;
+import monet.text.Tail;
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.ProcessResult;
 import org.zeroturnaround.exec.StartedProcess;
@@ -37,12 +39,10 @@ import org.zeroturnaround.exec.StartedProcess;
  *
  * <p>Arguments are a list and are never re-parsed by a shell; {@link #shell(String)} is the one,
  * explicit, way to ask for {@code /bin/sh -c}. stdout and stderr are kept apart. A non-zero
- * exit code is a failure unless allowed. A timeout kills the whole process tree. Every chaining
- * method returns {@code this}.
+ * exit code is a failure unless allowed. A timeout kills the whole process tree. A Cmd never
+ * changes: every chaining method returns a new one, so one can be shared and varied freely.
  */
 public final class Cmd {
-    /** How many lines of output a failure message shows. */
-    static final int TAIL_LINES = 20;
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
@@ -51,9 +51,10 @@ public final class Cmd {
 
     private final List<String> argv;
     private final String display;
+    // Set only on a fresh copy, before it is returned (see with): a Cmd never changes once seen.
     private Path dir;
-    private final Map<String, String> env = new LinkedHashMap<>();
-    private final Set<String> secretEnvNames = new TreeSet<>();
+    private Map<String, String> env = Map.of();
+    private Set<String> secretEnvNames = Set.of();
     private byte[] stdin;
     private Duration timeout = Duration.ZERO;
     private Set<Integer> allowedExitCodes = Set.of(0);
@@ -67,6 +68,27 @@ public final class Cmd {
         }
         this.argv = List.copyOf(argv);
         this.display = display;
+    }
+
+    private Cmd(Cmd other) {
+        this.argv = other.argv;
+        this.display = other.display;
+        this.dir = other.dir;
+        this.env = other.env;
+        this.secretEnvNames = other.secretEnvNames;
+        this.stdin = other.stdin;
+        this.timeout = other.timeout;
+        this.allowedExitCodes = other.allowedExitCodes;
+        this.nothrow = other.nothrow;
+        this.stdoutLines = other.stdoutLines;
+        this.stderrLines = other.stderrLines;
+    }
+
+    /** A copy of this command with one change. */
+    private Cmd with(Consumer<Cmd> change) {
+        Cmd copy = new Cmd(this);
+        change.accept(copy);
+        return copy;
     }
 
     /** A program and its arguments, passed as they are (no shell). */
@@ -89,22 +111,28 @@ public final class Cmd {
 
     /** Working directory. Default: the current one. */
     public Cmd dir(Path directory) {
-        this.dir = directory;
-        return this;
+        return with(c -> c.dir = directory);
     }
 
     /** Adds an environment variable; the rest of the environment is inherited. */
     public Cmd env(String name, String value) {
-        env.put(name, value);
-        return this;
+        return env(Map.of(name, value));
+    }
+
+    /** Adds these environment variables; the rest of the environment is inherited. */
+    public Cmd env(Map<String, String> variables) {
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.putAll(variables);
+        return with(c -> c.env = Collections.unmodifiableMap(all));
     }
 
     /** Adds an environment variable whose value is a secret: registered, never shown. */
     public Cmd secretEnv(String name, String value) {
         Secrets.register(value);
-        env.put(name, value);
-        secretEnvNames.add(name);
-        return this;
+        Set<String> secret = new TreeSet<>(secretEnvNames);
+        secret.add(name);
+        Cmd withValue = env(name, value);
+        return withValue.with(c -> c.secretEnvNames = Collections.unmodifiableSet(secret));
     }
 
     /** Text fed to stdin (UTF-8). Default: empty stdin. */
@@ -114,14 +142,13 @@ public final class Cmd {
 
     /** Bytes fed to stdin. Default: empty stdin. */
     public Cmd stdin(byte[] bytes) {
-        this.stdin = bytes.clone();
-        return this;
+        byte[] copy = bytes.clone();
+        return with(c -> c.stdin = copy);
     }
 
     /** Kills the command and all its descendants after this long. Default: {@link Duration#ZERO}, no limit. */
     public Cmd timeout(Duration limit) {
-        this.timeout = limit;
-        return this;
+        return with(c -> c.timeout = limit);
     }
 
     /** The timeout, {@link Duration#ZERO} when there is none. */
@@ -131,26 +158,23 @@ public final class Cmd {
 
     /** Exit codes that count as success. Default: 0 only. */
     public Cmd allowExitCodes(Integer... codes) {
-        this.allowedExitCodes = Set.of(codes);
-        return this;
+        Set<Integer> allowed = Set.of(codes);
+        return with(c -> c.allowedExitCodes = allowed);
     }
 
     /** Never throw for the exit code (a timeout or a failure to start still throws). Default: off. */
     public Cmd nothrow() {
-        this.nothrow = true;
-        return this;
+        return with(c -> c.nothrow = true);
     }
 
     /** Calls back with each stdout line as it arrives (masked), besides capturing it. */
     public Cmd onStdout(Consumer<String> lines) {
-        this.stdoutLines = lines;
-        return this;
+        return with(c -> c.stdoutLines = lines);
     }
 
     /** Calls back with each stderr line as it arrives (masked), besides capturing it. */
     public Cmd onStderr(Consumer<String> lines) {
-        this.stderrLines = lines;
-        return this;
+        return with(c -> c.stderrLines = lines);
     }
 
     /** Shows both streams on the console's diagnostic output as they arrive. Default: quiet. */
@@ -211,14 +235,14 @@ public final class Cmd {
                     Duration.ofNanos(System.nanoTime() - started));
             if (!nothrow && !allowedExitCodes.contains(exit)) {
                 throw new CmdException("`" + render() + "`" + where() + " exited with " + exit
-                        + " (allowed: " + new TreeSet<>(allowedExitCodes) + ")" + tail(result), result, null);
+                        + " (allowed: " + new TreeSet<>(allowedExitCodes) + ")" + Tail.of(result.stdout(), result.stderr()), result, null);
             }
             return result;
         } catch (TimeoutException e) {
             CmdResult result = new CmdResult(render(), -1, out.text(), err.text(),
                     Duration.ofNanos(System.nanoTime() - started));
             throw new CmdException("`" + render() + "`" + where() + " timed out after "
-                    + Console.formatDuration(timeout) + " and was killed with its child processes" + tail(result),
+                    + Console.formatDuration(timeout) + " and was killed with its child processes" + Tail.of(result.stdout(), result.stderr()),
                     result, e);
         } finally {
             RUNNING.remove(handle);
@@ -271,21 +295,6 @@ public final class Cmd {
 
     private String where() {
         return dir == null ? "" : " in " + dir;
-    }
-
-    private static String tail(CmdResult result) {
-        String source = result.stderr().isBlank() ? result.stdout() : result.stderr();
-        String name = result.stderr().isBlank() ? "stdout" : "stderr";
-        if (source.isBlank()) {
-            return " (no output)";
-        }
-        List<String> lines = source.lines().collect(Collectors.toList());
-        int from = Math.max(0, lines.size() - TAIL_LINES);
-        String shown = lines.subList(from, lines.size()).stream()
-                .map(line -> "  | " + (line.length() > 500 ? line.substring(0, 500) + "…" : line))
-                .collect(Collectors.joining("\n"));
-        String header = from == 0 ? name + ":" : name + " (last " + (lines.size() - from) + " of " + lines.size() + " lines):";
-        return "\n" + header + "\n" + shown;
     }
 
     /** Captures a stream whole and, when asked, passes each complete line on as it arrives. */

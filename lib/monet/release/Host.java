@@ -13,6 +13,7 @@ import monet.host.HostScripts;
 import monet.host.RemoteShell;
 import monet.host.RemoteShell.RemoteCommand;
 import monet.host.RemoteShell.RemoteResult;
+import monet.text.Tail;
 
 /** Runs host scripts on the instance for a release and turns their endings into results or clear failures. */
 final class Host {
@@ -55,7 +56,7 @@ final class Host {
         }
         if (!result.ok()) {
             throw new MonetException(what + " failed on " + shell.target() + " (exit " + result.exitCode() + ")"
-                    + tail(result.stderr().isBlank() ? result.stdout() : result.stderr()));
+                    + Tail.of(result.stdout(), result.stderr()));
         }
         return result;
     }
@@ -72,13 +73,5 @@ final class Host {
             }
         }
         return words;
-    }
-
-    private static String tail(String output) {
-        var lines = output.strip().lines().toList();
-        if (lines.isEmpty()) {
-            return "";
-        }
-        return ":\n  | " + String.join("\n  | ", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 }

@@ -115,16 +115,12 @@ public final class ReleaseContext {
                 }
             }
         }
-        Cmd cmd = Cmd.of(argv);
-        localEnv.forEach(cmd::env);
-        return cmd;
+        return Cmd.of(argv).env(localEnv);
     }
 
     /** A local sh script, with {@link #localEnv}. */
     public Cmd shell(String script) {
-        Cmd cmd = Cmd.shell(script);
-        localEnv.forEach(cmd::env);
-        return cmd;
+        return Cmd.shell(script).env(localEnv);
     }
 
     public Config config() {

@@ -185,9 +185,9 @@ public final class Remote {
     public int status() {
         boolean[] healthy = {true};
         int code = data(command("status", scripts.status()), out -> {
-            StatusReport report = new StatusReport(out, List.of("/", config.get("data.dir")));
+            ServerStatus report = new ServerStatus(out, List.of("/", config.get("data.dir")));
             healthy[0] = report.healthy();
-            return options.json() ? pretty(report.json(JSON)) : String.join("\n", report.lines());
+            return options.json() ? pretty(report.json(JSON)) : report.text().stripTrailing();
         });
         if (code == 0 && !healthy[0] && !options.dryRun() && options.targets() == null) {
             Console.get().warn("not healthy: a container is not running or a health endpoint did not answer 2xx");

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import monet.MonetException;
 import monet.console.Console;
+import monet.text.TextTable;
 
 /**
  * The DNS records the Terraform creates for SES, resolved and compared with what SES expects:
@@ -200,11 +201,11 @@ final class DnsReport {
 
     /** The table: record, status, type, name, expected, found. */
     String table(Console console) {
-        TextTable table = new TextTable("RECORD", "STATUS", "TYPE", "NAME", "EXPECTED", "FOUND");
+        TextTable table = new TextTable("RECORD", "STATUS", "TYPE", "NAME", "EXPECTED", "FOUND").paint(1);
         for (RecordCheck c : checks) {
             String sgr = c.status() == RecordCheck.Status.OK ? "32" : "31";
             String found = c.found().isEmpty() ? "-" : c.found().stream().map(quoteTxt(c)).collect(Collectors.joining(", "));
-            table.row(sgr, c.record(), c.label(), c.type(), c.name(), c.expected(), found);
+            table.row(sgr, List.of(c.record(), c.label(), c.type(), c.name(), c.expected(), found));
         }
         return "DNS for " + settings.domain() + " (resolver: " + resolver + ", SES region " + settings.region() + ")\n"
                 + table.render(console);

@@ -25,7 +25,7 @@ public final class SesChecks {
     public static int status(Config config, boolean json) {
         try (SesClients clients = SesClients.connect(config)) {
             SesSettings settings = SesSettings.from(config, clients.region());
-            return new SendingReadiness(settings, new SesInspector(clients, settings).snapshot()).print(Console.get(), json);
+            return new SesReadiness(settings, new SesInspector(clients, settings).snapshot()).print(Console.get(), json);
         }
     }
 

@@ -61,7 +61,7 @@ final class SesMailer {
             return new MonetException("the recipient " + message.to() + " is not verified, and this account is in the SES "
                     + "sandbox, which delivers only to verified addresses: leave out --to to use the mailbox simulator, "
                     + "verify the address (aws ses verify-email-identity --email-address " + message.to() + "), or request "
-                    + "production access (" + SendingReadiness.README + ")" + ses, e);
+                    + "production access (" + SesReadiness.README + ")" + ses, e);
         }
         // SES answers a used-up daily quota with the Throttling code too: tell the two apart by the words.
         if (lower.contains("daily message quota exceeded")) {

@@ -3,7 +3,7 @@ package monet.ses;
 import java.util.List;
 
 /**
- * What SES says about the sender's setup at one moment: the input of {@link SendingReadiness}.
+ * What SES says about the sender's setup at one moment: the input of {@link SesReadiness}.
  *
  * @param domain        the domain identity's verification, or null when SES has no such identity
  * @param senderAddress the sender address's own identity, or null when it has none

@@ -248,10 +248,9 @@ class BootstrapTest {
         String script = "set -euo pipefail\nsource \"$1\"\n" + sandboxPaths()
                 + "find_data_device() { printf '%s\\n' \"$LOOP\"; }\n"
                 + "main bootstrap\n";
-        Cmd cmd = Cmd.of("bash", "-c", script, scriptName.toString(), USER_DATA.toString()).nothrow().env("LOOP", loop);
         Map<String, String> aws = new java.util.HashMap<>(moto.env());
         aws.remove("AWS_PROFILE");
-        aws.forEach(cmd::env);
+        Cmd cmd = Cmd.of("bash", "-c", script, scriptName.toString(), USER_DATA.toString()).nothrow().env("LOOP", loop).env(aws);
         return sandboxEnv(cmd, env).run();
     }
 
@@ -269,10 +268,8 @@ class BootstrapTest {
     }
 
     private Cmd sandboxEnv(Cmd cmd, Map<String, String> env) {
-        cmd.env("PATH", bin + ":" + System.getenv("PATH")).env("STATE", state.toString()).env("TAGS", tags.toString())
-                .env("COMPOSE_ASSET", compose.toString()).env("SITE_HOST", HOST).env("DATA", root.resolve("data").toString());
-        env.forEach(cmd::env);
-        return cmd;
+        return cmd.env("PATH", bin + ":" + System.getenv("PATH")).env("STATE", state.toString()).env("TAGS", tags.toString())
+                .env("COMPOSE_ASSET", compose.toString()).env("SITE_HOST", HOST).env("DATA", root.resolve("data").toString()).env(env);
     }
 
     private int port;
@@ -299,11 +296,9 @@ class BootstrapTest {
     private static void awsCli(Moto moto, String... args) {
         List<String> argv = new ArrayList<>(List.of("aws"));
         argv.addAll(List.of(args));
-        Cmd cmd = Cmd.of(argv);
         Map<String, String> env = new java.util.HashMap<>(moto.env());
         env.remove("AWS_PROFILE");
-        env.forEach(cmd::env);
-        cmd.run();
+        Cmd.of(argv).env(env).run();
     }
 
     private String loopDevice() throws IOException {

@@ -479,8 +479,7 @@ class InfrastructureTest {
                 assertThat(c.healthCheckConfig().typeAsString()).isEqualTo("HTTPS");
             });
             // The SDK's CloudWatch client speaks a protocol moto does not serve; the aws CLI's query protocol it does.
-            Cmd describe = Cmd.of("aws", "cloudwatch", "describe-alarms", "--alarm-name-prefix", "monet-", "--output", "json");
-            motoEnv.forEach(describe::env);
+            Cmd describe = Cmd.of("aws", "cloudwatch", "describe-alarms", "--alarm-name-prefix", "monet-", "--output", "json").env(motoEnv);
             List<JsonNode> alarms = new ArrayList<>();
             InfraPolicy.parse(describe.run().stdout()).path("MetricAlarms").forEach(alarms::add);
             assertThat(alarms).filteredOn(a -> a.path("Namespace").asText().equals("AWS/Route53")).hasSize(2).allSatisfy(a -> {
@@ -537,8 +536,7 @@ class InfrastructureTest {
                 route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE",
                     "ResourceRecordSet": {"Name": "dmfenton.net", "Type": "TXT", "TTL": 300, "ResourceRecords": values}}]})
                 boto3.client("ec2").create_key_pair(KeyName="drawing-agent")
-                """, InfraPolicy.json(ZONE_APEX_TXT));
-        env.forEach(prerequisites::env);
+                """, InfraPolicy.json(ZONE_APEX_TXT)).env(env);
         prerequisites.run();
         tf.write("moto_override.tf", motoProviders(moto.endpoint()));
         // The real backend is S3 (StateBucketTest runs it on moto); this test keeps its state in the copy.

@@ -116,8 +116,7 @@ final class TerraformDir {
                 .env("TF_IN_AUTOMATION", "1")
                 .env("TF_INPUT", "0")
                 .env("CHECKPOINT_DISABLE", "1");
-        env.forEach(cmd::env);
-        return cmd;
+        return cmd.env(env);
     }
 
     /** The CLI config file (provider mirror) the runs use. */

@@ -164,12 +164,18 @@ class PipelineTest {
     @Test
     void aFailedParallelStepFailsTheGroupAndRollsBackItsFinishedSiblings() {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch backendDone = new CountDownLatch(1);
         assertThatThrownBy(() -> pipeline("p")
                 .step(Step.named("before").action(ctx -> {}).rollback(ctx -> events.add("undo before")))
                 .parallel("images",
-                        Step.named("backend").action(ctx -> events.add("backend")).rollback(ctx -> events.add("undo backend")),
+                        Step.named("backend").action(ctx -> {
+                            events.add("backend");
+                            backendDone.countDown();
+                        }).rollback(ctx -> events.add("undo backend")),
                         Step.named("ssr").action(ctx -> {
-                            Thread.sleep(50);
+                            if (!backendDone.await(10, TimeUnit.SECONDS)) {
+                                throw new IllegalStateException("backend never finished: not parallel");
+                            }
                             throw new IllegalStateException("ssr build failed");
                         }))
                 .run())

@@ -23,6 +23,19 @@ class CmdTest {
     }
 
     @Test
+    void aCmdNeverChangesSoOneCanBeSharedAndVaried() {
+        Cmd base = Cmd.shell("echo \"$WHO\"; exit 3").env("WHO", "base");
+        List<String> seen = new ArrayList<>();
+        Cmd varied = base.env("WHO", "varied").timeout(Duration.ofSeconds(5)).nothrow().onStdout(seen::add);
+        assertThat(varied.run().exitCode()).isEqualTo(3);
+        assertThat(seen).containsExactly("varied");
+        assertThat(base.timeout()).isZero();
+        assertThat(base.render()).isEqualTo("WHO=base sh -c 'echo \"$WHO\"; exit 3'");
+        assertThatThrownBy(base::run).hasMessageContaining("exited with 3").hasMessageContaining("| base");
+        assertThat(seen).containsExactly("varied");
+    }
+
+    @Test
     void argumentsArePassedAsTheyAreWithoutAShell() {
         CmdResult result = Cmd.of("printf", "%s|", "a b", "$HOME", "`id`").run();
         assertThat(result.stdout()).isEqualTo("a b|$HOME|`id`|");

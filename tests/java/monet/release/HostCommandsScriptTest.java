@@ -2,31 +2,13 @@ package monet.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import monet.host.HostScripts;
 import monet.process.CmdResult;
 import monet.testing.JBang;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The host commands through the real {@code ./jbang release} with {@code --via local} on a sandbox host. */
-class HostCommandsScriptTest {
-    @TempDir
-    Path tmp;
-    Sandbox box;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        box = new Sandbox(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        box.close();
-    }
-
+class HostCommandsScriptTest extends SandboxTest {
     private CmdResult release(String... args) {
         String[] all = new String[args.length + 4];
         all[0] = "release";

@@ -4,35 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import monet.MonetException;
 import monet.host.HostScripts;
 import monet.pipeline.Backoff;
 import monet.pipeline.Wait;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /** migrate, deploy, verify, rollback, lock, status and cleanup: their real effects on a sandbox host. */
-class HostDeployTest {
-    @TempDir
-    Path tmp;
-    Sandbox box;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        box = new Sandbox(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        box.close();
-    }
-
+class HostDeployTest extends SandboxTest {
     private void run(String version, String... stages) {
         box.stages(version).pipeline("test", List.of(stages)).run();
     }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import monet.config.Config;
-import monet.host.HostScripts;
 import monet.host.HostTarget;
 import monet.host.RemoteShell;
 import monet.process.Cmd;
@@ -154,8 +153,7 @@ final class Sandbox implements AutoCloseable {
             @Override
             public RemoteResult run(RemoteCommand command) {
                 Cmd cmd = Cmd.of("/bin/sh", "-c", command.script()).timeout(command.timeout())
-                        .onStdout(command.stdout()).onStderr(command.stderr()).nothrow();
-                env.forEach(cmd::env);
+                        .onStdout(command.stdout()).onStderr(command.stderr()).nothrow().env(env);
                 CmdResult r = cmd.run();
                 return new RemoteResult(r.exitCode(), r.stdout(), r.stderr());
             }

@@ -48,8 +48,7 @@ class SsmDeployTest {
         monet.process.Cmd setupCmd = monet.process.Cmd.shell("unset AWS_PROFILE; aws s3 mb s3://" + bucket
                 + " && printf 'services: {}\\n' | aws s3 cp - s3://" + bucket + "/config/" + Sandbox.COMPOSE
                 + " && aws ssm put-parameter --type SecureString --name " + parameters + "DATABASE_URL --value \"$SECRET\" >/dev/null")
-                .env("SECRET", secret).nothrow();
-        Moto.get().env().forEach(setupCmd::env);
+                .env("SECRET", secret).nothrow().env(Moto.get().env());
         CmdResult setup = setupCmd.run();
         assertThat(setup.exitCode()).as(setup.stderr()).isZero();
     }

@@ -10,27 +10,10 @@ import java.util.List;
 import monet.MonetException;
 import monet.host.HostScripts;
 import monet.pipeline.Summary;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The local stages (e2e, build-web, images, github-release) and the whole pipeline, against stand-ins, moto and local servers. */
-class StagesTest {
-    @TempDir
-    Path tmp;
-    Sandbox box;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        box = new Sandbox(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        box.close();
-    }
-
+class StagesTest extends SandboxTest {
     private Summary run(String version, boolean requireE2e, String... stages) {
         return new Stages(box.context(version), new Stages.Options(requireE2e, false)).pipeline("test", List.of(stages)).run();
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code ses-test status} against moto (SES v1 and v2), and against SES v2 GetAccount where moto lacks it. */
 class SesStatusTest {
-    static Map<String, Check> byName(SendingReadiness report) {
+    static Map<String, Check> byName(SesReadiness report) {
         return report.checks().stream().collect(Collectors.toMap(Check::name, Function.identity()));
     }
 
@@ -27,7 +27,7 @@ class SesStatusTest {
             assertThat(snapshot.domain().token()).isNotBlank();
             assertThat(snapshot.dkim().tokens()).hasSize(3);
             assertThat(snapshot.mailFrom().domain()).isEqualTo("mail.dmfenton.net");
-            SendingReadiness report = new SendingReadiness(MotoSes.SETTINGS, snapshot);
+            SesReadiness report = new SesReadiness(MotoSes.SETTINGS, snapshot);
             Map<String, Check> checks = byName(report);
             assertThat(checks.get("domain identity").state()).isEqualTo(Check.State.OK);
             assertThat(checks.get("sender").state()).isEqualTo(Check.State.OK);
@@ -47,7 +47,7 @@ class SesStatusTest {
             assertThat(account.source()).isEqualTo("ses v1");
             assertThat(account.productionAccess()).isNull();
             assertThat(account.note()).contains("does not implement SES v2 GetAccount");
-            SendingReadiness report = new SendingReadiness(MotoSes.SETTINGS, new SesInspector(clients, MotoSes.SETTINGS).snapshot());
+            SesReadiness report = new SesReadiness(MotoSes.SETTINGS, new SesInspector(clients, MotoSes.SETTINGS).snapshot());
             Check production = byName(report).get("production access");
             assertThat(production.state()).isEqualTo(Check.State.WARNING);
             assertThat(production.detail()).contains("SES v1 cannot tell sandbox from production", "probably in the sandbox");
@@ -63,7 +63,7 @@ class SesStatusTest {
     @Test
     void noIdentityBlocksSendingWithTheFix() {
         try (SesClients clients = MotoSes.fresh()) {
-            SendingReadiness report = new SendingReadiness(MotoSes.SETTINGS, new SesInspector(clients, MotoSes.SETTINGS).snapshot());
+            SesReadiness report = new SesReadiness(MotoSes.SETTINGS, new SesInspector(clients, MotoSes.SETTINGS).snapshot());
             Map<String, Check> checks = byName(report);
             assertThat(checks.get("domain identity").state()).isEqualTo(Check.State.PROBLEM);
             assertThat(checks.get("domain identity").detail()).contains("SES has no identity for it in us-east-1");
@@ -87,7 +87,7 @@ class SesStatusTest {
     void aVerifiedSenderAddressSendsWithoutTheDomainButDkimIsMissing() {
         try (SesClients clients = MotoSes.fresh()) {
             clients.v1().verifyEmailIdentity(r -> r.emailAddress(MotoSes.SENDER));
-            Map<String, Check> checks = byName(new SendingReadiness(MotoSes.SETTINGS,
+            Map<String, Check> checks = byName(new SesReadiness(MotoSes.SETTINGS,
                     new SesInspector(clients, MotoSes.SETTINGS).snapshot()));
             assertThat(checks.get("sender").state()).isEqualTo(Check.State.OK);
             assertThat(checks.get("sender").detail()).contains("the address is verified");
@@ -107,7 +107,7 @@ class SesStatusTest {
             assertThat(snapshot.account().source()).isEqualTo("sesv2 GetAccount");
             assertThat(snapshot.account().productionAccess()).isFalse();
             assertThat(snapshot.account().sendingEnabled()).isTrue();
-            SendingReadiness report = new SendingReadiness(MotoSes.SETTINGS, snapshot);
+            SesReadiness report = new SesReadiness(MotoSes.SETTINGS, snapshot);
             Check production = byName(report).get("production access");
             assertThat(production.state()).isEqualTo(Check.State.PROBLEM);
             assertThat(production.fix()).startsWith("in the sandbox: request production access").contains("docs/ses-test.md");
@@ -122,7 +122,7 @@ class SesStatusTest {
         try (SesV2AccountStandIn v2 = SesV2AccountStandIn.start(true, "GRANTED");
                 SesClients clients = MotoSes.clients(v2.endpoint())) {
             MotoSes.verifiedDomain(clients);
-            SendingReadiness report = new SendingReadiness(MotoSes.SETTINGS, new SesInspector(clients, MotoSes.SETTINGS).snapshot());
+            SesReadiness report = new SesReadiness(MotoSes.SETTINGS, new SesInspector(clients, MotoSes.SETTINGS).snapshot());
             assertThat(report.checks()).allSatisfy(c -> assertThat(c.state()).as(c.toString()).isEqualTo(Check.State.OK));
             assertThat(report.json()).contains("\"productionAccess\" : true", "\"source\" : \"sesv2 GetAccount\"");
         }

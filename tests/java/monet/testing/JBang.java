@@ -84,9 +84,7 @@ public final class JBang {
 
     /** Runs it and returns the result, whatever the exit code. */
     public CmdResult call() {
-        Cmd cmd = Cmd.of(argv()).dir(dir).stdin(stdin).timeout(timeout).nothrow();
-        environment().forEach(cmd::env);
-        return cmd.run();
+        return Cmd.of(argv()).dir(dir).stdin(stdin).timeout(timeout).nothrow().env(environment()).run();
     }
 
     /**

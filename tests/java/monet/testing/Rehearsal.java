@@ -287,9 +287,7 @@ public final class Rehearsal implements AutoCloseable {
     public Cmd compose(String... args) {
         List<String> argv = new ArrayList<>(List.of("docker", "compose", "-f", "docker-compose.prod.yml"));
         argv.addAll(List.of(args));
-        Cmd cmd = Cmd.of(argv).dir(app).timeout(Duration.ofMinutes(3));
-        cmd.env("DOCKER_CONFIG", env.get("DOCKER_CONFIG"));
-        return cmd;
+        return Cmd.of(argv).dir(app).timeout(Duration.ofMinutes(3)).env("DOCKER_CONFIG", env.get("DOCKER_CONFIG"));
     }
 
     private void makeCloud() {
@@ -297,8 +295,7 @@ public final class Rehearsal implements AutoCloseable {
                 + " && for r in drawing-agent web-ssr; do aws ecr describe-repositories --repository-names $r >/dev/null 2>&1"
                 + " || aws ecr create-repository --repository-name $r >/dev/null; done"
                 + " && aws ssm put-parameter --overwrite --type SecureString --name " + parameters + "SESSION_SECRET"
-                + " --value rehearsal-session >/dev/null").nothrow();
-        env.forEach(setup::env);
+                + " --value rehearsal-session >/dev/null").nothrow().env(env);
         CmdResult result = setup.run();
         if (result.exitCode() != 0) {
             throw new IllegalStateException("cannot set up moto: " + result.stderr());

@@ -8,9 +8,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import monet.text.TextTable;
 
-/** Reads the sectioned output of {@link monet.host.HostScripts#status()} into JSON or a readable summary. */
-public final class StatusReport {
+/**
+ * The server's state as {@code remote status} reports it (containers, disk, health answers), read
+ * from the sectioned output of the host's status.sh, as JSON or a readable summary.
+ */
+public final class ServerStatus {
     static final String SECTION = "==monet== ";
     static final String HTTP = "==monet-http== ";
     private final Map<String, List<String>> sections = new LinkedHashMap<>();
@@ -20,7 +24,7 @@ public final class StatusReport {
      * @param output what the status script printed
      * @param paths  the paths df was asked about, in order (/, the data directory)
      */
-    public StatusReport(String output, List<String> paths) {
+    public ServerStatus(String output, List<String> paths) {
         this.paths = paths;
         List<String> current = null;
         for (String line : output.lines().toList()) {
@@ -89,25 +93,23 @@ public final class StatusReport {
         return node;
     }
 
-    /** A readable summary. */
-    public List<String> lines() {
+    /** A readable summary, ending with a newline. */
+    public String text() {
         ObjectNode json = json(new ObjectMapper());
-        List<String> out = new ArrayList<>();
-        out.add("containers:");
-        json.get("containers").forEach(c -> out.add(String.format("  %-16s %-9s %-8s %s", c.get("name").asText(),
-                c.get("state").asText(), c.get("tag").asText(), c.get("status").asText())));
-        if (json.get("containers").isEmpty()) {
-            out.add("  (none)");
-        }
-        out.add("disk:");
-        json.get("disk").forEach(d -> out.add(String.format("  %-28s %5s used, %s free", d.get("path").asText(),
-                d.get("use_percent").asText(), human(d.get("available_kb").asLong()))));
+        TextTable containers = new TextTable().indent("  ");
+        json.get("containers").forEach(c -> containers.row(c.get("name").asText(), c.get("state").asText(),
+                c.get("tag").asText(), c.get("status").asText()));
+        TextTable disk = new TextTable().indent("  ").alignRight(1);
+        json.get("disk").forEach(d -> disk.row(d.get("path").asText(), d.get("use_percent").asText(),
+                "used, " + human(d.get("available_kb").asLong()) + " free"));
+        TextTable health = new TextTable();
         for (String name : List.of("api_version", "ssr_health")) {
-            var h = json.get(name);
-            out.add(String.format("%-12s %s %s", name.replace('_', '-') + ":", h.get("http_status").asInt() == 0 ? "no answer"
-                    : "HTTP " + h.get("http_status").asInt(), h.get("body").asText().replace('\n', ' ')));
+            JsonNode h = json.get(name);
+            health.row(name.replace('_', '-') + ":", h.get("http_status").asInt() == 0 ? "no answer"
+                    : "HTTP " + h.get("http_status").asInt(), h.get("body").asText().replace('\n', ' '));
         }
-        return out;
+        return "containers:\n" + (json.get("containers").isEmpty() ? "  (none)\n" : containers.render())
+                + "disk:\n" + disk.render() + health.render();
     }
 
     private static String human(long kb) {

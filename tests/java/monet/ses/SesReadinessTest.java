@@ -6,7 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The judgement of states moto cannot produce (it says Success at once): pending, failed, paused, used up. */
-class SendingReadinessTest {
+class SesReadinessTest {
     static final SesSettings S = MotoSes.SETTINGS;
     static final List<String> TOKENS = List.of("t1aaa", "t2bbb", "t3ccc");
     static final SesSnapshot.Verification VERIFIED = new SesSnapshot.Verification("Success", "tok=");
@@ -16,7 +16,7 @@ class SendingReadinessTest {
     static final SesSnapshot.Quota QUOTA = new SesSnapshot.Quota(50000, 14, 3);
 
     static Check check(SesSnapshot snapshot, String name) {
-        return new SendingReadiness(S, snapshot).checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+        return new SesReadiness(S, snapshot).checks().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     static SesSnapshot ready() {
@@ -25,7 +25,7 @@ class SendingReadinessTest {
 
     @Test
     void everythingRightIsOk() {
-        SendingReadiness report = new SendingReadiness(S, ready());
+        SesReadiness report = new SesReadiness(S, ready());
         assertThat(report.checks()).allSatisfy(c -> assertThat(c.state()).as(c.toString()).isEqualTo(Check.State.OK));
         assertThat(report.ok()).isTrue();
     }
@@ -41,7 +41,7 @@ class SendingReadinessTest {
                 .contains("t1aaa._domainkey.dmfenton.net CNAME t1aaa.dkim.amazonses.com")
                 .contains("t2bbb._domainkey.dmfenton.net CNAME t2bbb.dkim.amazonses.com")
                 .contains("t3ccc._domainkey.dmfenton.net CNAME t3ccc.dkim.amazonses.com");
-        assertThat(new SendingReadiness(S, s).ok()).isTrue();
+        assertThat(new SesReadiness(S, s).ok()).isTrue();
     }
 
     @Test
@@ -49,7 +49,7 @@ class SendingReadinessTest {
         SesSettings strict = new SesSettings(S.sender(), S.domain(), S.mailFromDomain(), S.region(), true);
         for (SesSnapshot.Dkim dkim : List.of(new SesSnapshot.Dkim(true, "Pending", TOKENS), new SesSnapshot.Dkim(false, "Success", TOKENS),
                 new SesSnapshot.Dkim(true, "NotStarted", List.of()))) {
-            SendingReadiness report = new SendingReadiness(strict, new SesSnapshot(VERIFIED, null, dkim, MAIL_FROM_OK, PRODUCTION, QUOTA));
+            SesReadiness report = new SesReadiness(strict, new SesSnapshot(VERIFIED, null, dkim, MAIL_FROM_OK, PRODUCTION, QUOTA));
             Check check = report.checks().stream().filter(c -> c.name().equals("DKIM")).findFirst().orElseThrow();
             assertThat(check.state()).as(dkim.toString()).isEqualTo(Check.State.PROBLEM);
             assertThat(check.detail()).contains("ses.require-dkim");

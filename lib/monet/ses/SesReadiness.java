@@ -7,16 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import monet.console.Console;
+import monet.text.TextTable;
 
-/** Judges a {@link SesSnapshot}: one {@link Check} per part, each problem with its fix. */
-final class SendingReadiness {
+/** Whether production email can be sent: judges a {@link SesSnapshot}, one {@link Check} per part, each problem with its fix. */
+final class SesReadiness {
     static final String README = "see docs/ses-test.md, 'The SES sandbox and production access'";
 
     private final SesSettings settings;
     private final SesSnapshot snapshot;
     private final List<Check> checks;
 
-    SendingReadiness(SesSettings settings, SesSnapshot snapshot) {
+    SesReadiness(SesSettings settings, SesSnapshot snapshot) {
         this.settings = settings;
         this.snapshot = snapshot;
         this.checks = List.copyOf(assess(settings, snapshot));
@@ -224,9 +225,9 @@ final class SendingReadiness {
 
     /** The table: one row per check; the state coloured on a terminal. */
     String table(Console console) {
-        TextTable table = new TextTable("CHECK", "STATE", "DETAIL");
+        TextTable table = new TextTable("CHECK", "STATE", "DETAIL").paint(1);
         for (Check c : checks) {
-            table.row(colour(c.state()), c.name(), c.state().label(), c.detail());
+            table.row(colour(c.state()), List.of(c.name(), c.state().label(), c.detail()));
         }
         return "SES " + settings.region() + ", sender " + settings.sender() + ", domain " + settings.domain() + "\n" + table.render(console);
     }
