@@ -24,6 +24,8 @@ COMPOSE_PLUGINS=/usr/local/lib/docker/cli-plugins
 CLOUDWATCH_AGENT=/opt/aws/amazon-cloudwatch-agent
 # Where nginx takes HTTP (and Let's Encrypt's challenge) once the app runs.
 HTTP_PORT=80
+# Seconds before asking Let's Encrypt again (a new Elastic IP's DNS record takes a minute or so).
+CERTBOT_WAIT=30
 
 log() { printf 'monet-bootstrap: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -286,11 +288,12 @@ issue_certificate() {
   fi
   mkdir -p "$ACME_DIR" "$DATA_DIR/letsencrypt" "$CERT_DIR"
   log "certificate for $host ($mode)"
-  retry 4 30 docker run --rm "${publish[@]}" -v "$DATA_DIR/letsencrypt:/etc/letsencrypt" -v "$ACME_DIR:/var/www/certbot" \
+  # Explicit returns: the bootstrap calls this in an || list, where set -e does not stop a function.
+  retry 4 "$CERTBOT_WAIT" docker run --rm "${publish[@]}" -v "$DATA_DIR/letsencrypt:/etc/letsencrypt" -v "$ACME_DIR:/var/www/certbot" \
     certbot/certbot certonly "${how[@]}" -d "$host" --non-interactive --agree-tos --register-unsafely-without-email \
-    --keep-until-expiring
-  install -m 600 "$DATA_DIR/letsencrypt/live/$host/privkey.pem" "$CERT_DIR/privkey.pem"
-  install -m 644 "$DATA_DIR/letsencrypt/live/$host/fullchain.pem" "$CERT_DIR/fullchain.pem"
+    --keep-until-expiring || return 1
+  install -m 600 "$DATA_DIR/letsencrypt/live/$host/privkey.pem" "$CERT_DIR/privkey.pem" || return 1
+  install -m 644 "$DATA_DIR/letsencrypt/live/$host/fullchain.pem" "$CERT_DIR/fullchain.pem" || return 1
   docker exec nginx nginx -s reload 2>/dev/null || true
 }
 
