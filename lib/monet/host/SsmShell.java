@@ -82,20 +82,32 @@ public final class SsmShell implements RemoteShell {
      * @param s3              the S3 client, used only when {@code outputBucket} is set
      * @param deliveryTimeout SSM's TimeoutSeconds: how long the agent may take to pick the command up (at least 30 s)
      * @param progress        show a live status line while waiting
+     * @param logGroup        CloudWatch Logs group that keeps every command's output ("" for none)
+     * @param secretKey       KMS key of the one-time SecureString parameters ("" for the account's aws/ssm key)
      */
     public record Options(String region, String outputBucket, Supplier<S3Client> s3, Duration deliveryTimeout,
-                          boolean progress) {
-        /** No bucket, 60 s delivery timeout, progress on. */
+                          boolean progress, String logGroup, String secretKey) {
+        /** No bucket, 60 s delivery timeout, progress on, no log group, the default key. */
         public static Options defaults(String region) {
-            return new Options(region, "", () -> null, Duration.ofSeconds(60), true);
+            return new Options(region, "", () -> null, Duration.ofSeconds(60), true, "", "");
         }
 
         Options withOutputBucket(String bucket, Supplier<S3Client> client) {
-            return new Options(region, bucket, client, deliveryTimeout, progress);
+            return new Options(region, bucket, client, deliveryTimeout, progress, logGroup, secretKey);
         }
 
         public Options withProgress(boolean show) {
-            return new Options(region, outputBucket, s3, deliveryTimeout, show);
+            return new Options(region, outputBucket, s3, deliveryTimeout, show, logGroup, secretKey);
+        }
+
+        /** Every command's output also goes to this CloudWatch Logs group (what operators ran, kept). */
+        Options withLogGroup(String group) {
+            return new Options(region, outputBucket, s3, deliveryTimeout, progress, group, secretKey);
+        }
+
+        /** The one-time secret parameters are encrypted with this KMS key (id, ARN or alias/NAME). */
+        Options withSecretKey(String key) {
+            return new Options(region, outputBucket, s3, deliveryTimeout, progress, logGroup, key);
         }
     }
 
@@ -144,7 +156,8 @@ public final class SsmShell implements RemoteShell {
         StringBuilder text = new StringBuilder();
         text.append("# SSM SendCommand to ").append(instanceId == null ? unresolved : instanceId).append('\n');
         command.secrets().forEach((name, value) -> text.append("# first: PutParameter ")
-                .append(plan.secretParameters.get(name)).append(" (SecureString, value hidden), read into $")
+                .append(plan.secretParameters.get(name)).append(" (SecureString")
+                .append(options.secretKey().isEmpty() ? "" : ", key " + options.secretKey()).append(", value hidden), read into $")
                 .append(name).append(" on the instance and deleted\n"));
         text.append("# DocumentName: ").append(DOCUMENT).append('\n');
         text.append("# TimeoutSeconds: ").append(options.deliveryTimeout().toSeconds()).append('\n');
@@ -152,6 +165,9 @@ public final class SsmShell implements RemoteShell {
         if (!options.outputBucket().isEmpty()) {
             text.append("# OutputS3BucketName: ").append(options.outputBucket()).append(", OutputS3KeyPrefix: ")
                     .append(S3_PREFIX).append('\n');
+        }
+        if (!options.logGroup().isEmpty()) {
+            text.append("# CloudWatchOutputConfig: ").append(options.logGroup()).append('\n');
         }
         text.append("# Parameters.commands:\n").append(plan.script);
         return Secrets.mask(text.toString());
@@ -215,6 +231,9 @@ public final class SsmShell implements RemoteShell {
                         "executionTimeout", List.of(String.valueOf(executionSeconds(command)))));
         if (!options.outputBucket().isEmpty()) {
             request.outputS3BucketName(options.outputBucket()).outputS3KeyPrefix(S3_PREFIX);
+        }
+        if (!options.logGroup().isEmpty()) {
+            request.cloudWatchOutputConfig(c -> c.cloudWatchOutputEnabled(true).cloudWatchLogGroupName(options.logGroup()));
         }
         return request;
     }
@@ -454,9 +473,13 @@ public final class SsmShell implements RemoteShell {
     }
 
     private void putSecrets(RemoteCommand command, Map<String, String> names) {
-        names.forEach((variable, parameter) -> ssm.putParameter(b -> b.name(parameter).type(ParameterType.SECURE_STRING)
-                .value(command.secrets().get(variable)).description("monet: one-time secret for "
-                        + abbreviate(command.description(), 200) + "; deleted after use")));
+        names.forEach((variable, parameter) -> ssm.putParameter(b -> {
+            b.name(parameter).type(ParameterType.SECURE_STRING).value(command.secrets().get(variable))
+                    .description("monet: one-time secret for " + abbreviate(command.description(), 200) + "; deleted after use");
+            if (!options.secretKey().isEmpty()) {
+                b.keyId(options.secretKey());
+            }
+        }));
     }
 
     private void deleteSecrets(Map<String, String> names) {

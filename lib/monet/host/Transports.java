@@ -79,7 +79,8 @@ public final class Transports {
                 return Instances.theRunningOne(ec2, tag).id();
             }
         };
-        SsmShell.Options options = SsmShell.Options.defaults(Aws.region(config).id());
+        SsmShell.Options options = SsmShell.Options.defaults(Aws.region(config).id())
+                .withLogGroup(config.get("ssm.log.group").strip()).withSecretKey(config.get("ssm.secret.key").strip());
         String bucket = config.get("ssm.output.bucket");
         if (!bucket.isBlank()) {
             options = options.withOutputBucket(bucket, () -> Aws.client(S3Client.builder(), config));

@@ -91,7 +91,8 @@ class WorkflowTest {
         JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Repo.file(".github/workflows/release.yml").toFile());
         assertThat(root.path("on").path("push").path("tags").get(0).asText()).isEqualTo("v*");
         assertThat(root.path("on").path("workflow_dispatch").path("inputs").has("version")).isTrue();
-        assertThat(root.path("permissions").toString()).isEqualTo("{\"contents\":\"write\"}");
+        // contents: the GitHub release; id-token: the OIDC token the release role trusts (infrastructure/github_actions.tf).
+        assertThat(root.path("permissions").toString()).isEqualTo("{\"contents\":\"write\",\"id-token\":\"write\"}");
         assertThat(root.path("concurrency").path("cancel-in-progress").asBoolean()).isFalse();
     }
 
