@@ -11,6 +11,7 @@ locals {
   ecr_repository_arn = [for name in sort(local.repositories) : "arn:${local.partition}:ecr:${var.aws_region}:${local.account_id}:repository/${name}"]
   parameter_arn      = "arn:${local.partition}:ssm:${var.aws_region}:${local.account_id}:parameter"
   log_group_arn      = "arn:${local.partition}:logs:${var.aws_region}:${local.account_id}:log-group:${local.app_log_group}"
+  ssm_log_group_arn  = "arn:${local.partition}:logs:${var.aws_region}:${local.account_id}:log-group:${local.ssm_log_group}"
 }
 
 resource "aws_security_group" "app" {
@@ -70,14 +71,18 @@ resource "aws_iam_role" "instance" {
   })
 }
 
-# SSM Session Manager and Run Command (how remote and release reach the server).
+# SSM Session Manager and Run Command (how remote and release reach the server). It also allows
+# ssm:GetParameter(s) on every parameter in the account: the NoOtherParameters statement below
+# takes that back.
 resource "aws_iam_role_policy_attachment" "ssm_core" {
   role       = aws_iam_role.instance.name
   policy_arn = "arn:${local.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
 }
 
-data "aws_kms_alias" "ssm" {
-  name = "alias/aws/ssm"
+locals {
+  app_parameter_arns      = ["${local.parameter_arn}${local.app_parameters}", "${local.parameter_arn}${local.app_parameters}/*"]
+  handover_parameter_arns = ["${local.parameter_arn}${local.handover_parameters}/*"]
+  ses_sender              = var.ses_sender != "" ? var.ses_sender : "noreply@${var.domain}"
 }
 
 resource "aws_iam_role_policy" "instance" {
@@ -114,29 +119,37 @@ resource "aws_iam_role_policy" "instance" {
         Sid      = "AppParameters"
         Effect   = "Allow"
         Action   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
-        Resource = ["${local.parameter_arn}${local.app_parameters}", "${local.parameter_arn}${local.app_parameters}/*"]
+        Resource = local.app_parameter_arns
       },
       {
         # remote create-user leaves a short-lived SecureString here; the server reads it once and deletes it.
         Sid      = "HandoverParameters"
         Effect   = "Allow"
         Action   = ["ssm:GetParameter", "ssm:DeleteParameter"]
-        Resource = "${local.parameter_arn}/${var.project}/tmp/*"
+        Resource = local.handover_parameter_arns
       },
       {
-        Sid      = "DecryptSecureStrings"
-        Effect   = "Allow"
-        Action   = ["kms:Decrypt"]
-        Resource = data.aws_kms_alias.ssm.target_key_arn
-        Condition = {
-          StringEquals = { "kms:ViaService" = "ssm.${var.aws_region}.amazonaws.com" }
-        }
+        # Every other parameter, whatever AmazonSSMManagedInstanceCore allows: without this, the
+        # server (and, with hop limit 2, any container on it) reads every SecureString in the
+        # account that uses the AWS-managed aws/ssm key, whose key policy admits every principal
+        # of the account through SSM.
+        Sid         = "NoOtherParameters"
+        Effect      = "Deny"
+        Action      = ["ssm:GetParameter", "ssm:GetParameterHistory", "ssm:GetParameters", "ssm:GetParametersByPath"]
+        NotResource = concat(local.app_parameter_arns, local.handover_parameter_arns)
       },
+      # kms:Decrypt of the parameters' key is granted by the key's own policy, to this role by name
+      # (aws_kms_key.parameters below): no IAM statement is needed, or wanted, for it.
       {
+        # identity/*, not only the domain: in the SES sandbox, SES also checks the permission
+        # against each (verified) recipient's identity. The From address is what is narrowed.
         Sid      = "SendEmail"
         Effect   = "Allow"
         Action   = ["ses:SendEmail", "ses:SendRawEmail"]
-        Resource = "arn:${local.partition}:ses:${var.aws_region}:${local.account_id}:identity/${var.domain}"
+        Resource = "arn:${local.partition}:ses:${var.aws_region}:${local.account_id}:identity/*"
+        Condition = {
+          StringEquals = { "ses:FromAddress" = local.ses_sender }
+        }
       },
       {
         Sid      = "CloudWatchAgentMetrics"
@@ -154,13 +167,89 @@ resource "aws_iam_role_policy" "instance" {
         Resource = "*" # Describe* actions have no resource-level permissions
       },
       {
-        Sid      = "CloudWatchAgentLogs"
+        # The agent ships container logs; the SSM agent ships Run Command output and sessions.
+        # Retention is Terraform's (monitoring.tf): no logs:PutRetentionPolicy here.
+        Sid      = "WriteLogs"
         Effect   = "Allow"
         Action   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
-        Resource = [local.log_group_arn, "${local.log_group_arn}:*"]
+        Resource = [local.log_group_arn, "${local.log_group_arn}:*", local.ssm_log_group_arn, "${local.ssm_log_group_arn}:*"]
+      },
+      {
+        # Session Manager checks that its log group exists before it starts a logged session.
+        Sid      = "FindSessionLogGroup"
+        Effect   = "Allow"
+        Action   = ["logs:DescribeLogGroups"]
+        Resource = "arn:${local.partition}:logs:${var.aws_region}:${local.account_id}:log-group:*"
       },
     ]
   })
+}
+
+# --- the parameters' key -------------------------------------------------------------------
+
+locals {
+  # Spelled out, not aws_iam_role.instance.arn: known at plan time, so the plan shows (and the
+  # policy tests check) the whole key policy.
+  instance_role_arn = "arn:${local.partition}:iam::${local.account_id}:role/${var.project}-instance"
+  # SSM encrypts each SecureString with its own ARN as the encryption context.
+  parameter_context = ["${local.parameter_arn}${local.app_parameters}/*", "${local.parameter_arn}${local.handover_parameters}/*"]
+}
+
+# The app's SecureStrings (/monet/app/*) and remote's one-time ones (/monet/tmp/*) use this key
+# (`--key-id alias/monet-parameters`). Only the instance role may decrypt with it, only through
+# SSM and only for those parameters; the account (its administrators, through IAM) may manage it
+# and encrypt with it through SSM, but not decrypt.
+resource "aws_kms_key" "parameters" {
+  description             = "${var.project}: SecureString parameters below ${local.app_parameters}/ and ${local.handover_parameters}/"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  # KMS refuses a policy that names a role that does not exist yet.
+  depends_on = [aws_iam_role.instance]
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountManagesTheKey"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        # No kms:CreateGrant and no kms:Decrypt: a grant would hand out decryption around this policy.
+        Action = [
+          "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
+          "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
+          "kms:ListAliases", "kms:ListGrants", "kms:ListKeyPolicies", "kms:ListResourceTags", "kms:PutKeyPolicy",
+          "kms:RevokeGrant", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias",
+          "kms:UpdateKeyDescription",
+        ]
+        Resource = "*"
+      },
+      {
+        Sid       = "AccountWritesParameters"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = ["kms:Encrypt", "kms:GenerateDataKey"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "kms:ViaService" = "ssm.${var.aws_region}.amazonaws.com" }
+        }
+      },
+      {
+        Sid       = "OnlyTheServerDecrypts"
+        Effect    = "Allow"
+        Principal = { AWS = local.instance_role_arn }
+        Action    = ["kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "kms:ViaService" = "ssm.${var.aws_region}.amazonaws.com" }
+          StringLike   = { "kms:EncryptionContext:PARAMETER_ARN" = local.parameter_context }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_kms_alias" "parameters" {
+  name          = "alias/${var.project}-parameters"
+  target_key_id = aws_kms_key.parameters.key_id
 }
 
 resource "aws_iam_instance_profile" "instance" {
@@ -196,7 +285,8 @@ resource "aws_instance" "app" {
   iam_instance_profile   = aws_iam_instance_profile.instance.name
   key_name               = var.ssh_key_name != "" ? var.ssh_key_name : null
   monitoring             = false
-  user_data              = file("${path.module}/user_data.sh")
+  # Gzipped: EC2 takes at most 16 KB of user data, and cloud-init unpacks it before running it.
+  user_data_base64 = base64gzip(file("${path.module}/user_data.sh"))
 
   metadata_options {
     http_endpoint               = "enabled"
@@ -220,6 +310,9 @@ resource "aws_instance" "app" {
     SiteHost      = local.site_host
     AppParameters = "${local.app_parameters}/"
     EcrRegistry   = local.ecr_registry
+    # The Compose plugin to install and its expected checksums ("x86_64=HASH aarch64=HASH").
+    ComposeVersion = var.compose_version
+    ComposeSha256  = join(" ", [for arch, hash in var.compose_sha256 : "${arch}=${hash}"])
   }
 
   lifecycle {

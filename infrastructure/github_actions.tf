@@ -1,20 +1,19 @@
-# The IAM user whose access key the release workflow uses (GitHub secrets AWS_ACCESS_KEY_ID and
-# AWS_SECRET_ACCESS_KEY; `release github-secrets` sets them from the outputs). It may do what
-# the release needs and nothing else: push the two images, write the deploy bucket's prefixes,
-# run AWS-RunShellScript on the instance tagged Name=drawing-agent and read the results.
+# How the release workflow reaches AWS, and what it may do there: push the two images, write
+# the deploy bucket's prefixes, run AWS-RunShellScript on the instance tagged Name=drawing-agent
+# and read the results. Nothing else.
+#
+# release_auth = "oidc" (recommended): an IAM role that GitHub Actions assumes with the run's OIDC
+# token, only for tag pushes of var.github_repository (refs/tags/v*): no stored key, credentials
+# that expire with the run. GitHub secret AWS_ROLE_ARN (`release github-secrets` sets it).
+# release_auth = "user": the seed's IAM user and its access key (GitHub secrets AWS_ACCESS_KEY_ID
+# and AWS_SECRET_ACCESS_KEY). "both" while switching from one to the other.
 
-resource "aws_iam_user" "github_actions" {
-  name = "${var.project}-github-actions"
-}
+locals {
+  release_user = contains(["user", "both"], var.release_auth)
+  release_role = contains(["oidc", "both"], var.release_auth)
+  github_oidc  = "token.actions.githubusercontent.com"
 
-resource "aws_iam_access_key" "github_actions" {
-  user = aws_iam_user.github_actions.name
-}
-
-resource "aws_iam_user_policy" "github_actions" {
-  name = "${var.project}-release"
-  user = aws_iam_user.github_actions.name
-  policy = jsonencode({
+  release_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
       {
@@ -81,4 +80,67 @@ resource "aws_iam_user_policy" "github_actions" {
       },
     ]
   })
+}
+
+# --- the IAM user (release_auth = "user" or "both") ------------------------------------------
+
+resource "aws_iam_user" "github_actions" {
+  count = local.release_user ? 1 : 0
+  name  = "${var.project}-github-actions"
+}
+
+resource "aws_iam_access_key" "github_actions" {
+  count = local.release_user ? 1 : 0
+  user  = aws_iam_user.github_actions[0].name
+}
+
+resource "aws_iam_user_policy" "github_actions" {
+  count  = local.release_user ? 1 : 0
+  name   = "${var.project}-release"
+  user   = aws_iam_user.github_actions[0].name
+  policy = local.release_policy
+}
+
+# --- the OIDC role (release_auth = "oidc" or "both") ------------------------------------------
+
+resource "aws_iam_openid_connect_provider" "github" {
+  count          = local.release_role && var.github_oidc_provider_arn == "" ? 1 : 0
+  url            = "https://${local.github_oidc}"
+  client_id_list = ["sts.amazonaws.com"]
+  # No thumbprint_list: AWS trusts GitHub's certificate through its own root CAs for this issuer.
+}
+
+locals {
+  # Spelled out, not the resource's arn: known at plan time, so the plan shows the whole trust policy.
+  github_oidc_provider_arn = var.github_oidc_provider_arn != "" ? var.github_oidc_provider_arn : "arn:${local.partition}:iam::${local.account_id}:oidc-provider/${local.github_oidc}"
+}
+
+resource "aws_iam_role" "github_release" {
+  count      = local.release_role ? 1 : 0
+  name       = "${var.project}-github-release"
+  depends_on = [aws_iam_openid_connect_provider.github]
+  # A release takes minutes; the job's own limit is an hour.
+  max_session_duration = 3600
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "TagPushesOfTheRepository"
+      Effect    = "Allow"
+      Principal = { Federated = local.github_oidc_provider_arn }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals = { "${local.github_oidc}:aud" = "sts.amazonaws.com" }
+        # The token's subject for a run on a tag: repo:OWNER/NAME:ref:refs/tags/TAG. Branches, pull
+        # requests, environments and other repositories do not match.
+        StringLike = { "${local.github_oidc}:sub" = "repo:${var.github_repository}:ref:refs/tags/v*" }
+      }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "github_release" {
+  count  = local.release_role ? 1 : 0
+  name   = "${var.project}-release"
+  role   = aws_iam_role.github_release[0].name
+  policy = local.release_policy
 }

@@ -1,4 +1,5 @@
-# Alarms go to var.alert_email through SNS (the subscription must be confirmed from the mail).
+# Alarms go to var.alert_email through SNS (the subscription must be confirmed from the mail);
+# the logs of the app and of what operators ran on the server.
 
 resource "aws_sns_topic" "alerts" {
   name = "${var.project}-alerts"
@@ -14,6 +15,42 @@ resource "aws_sns_topic_subscription" "alerts_email" {
 resource "aws_cloudwatch_log_group" "app" {
   name              = local.app_log_group
   retention_in_days = 30
+}
+
+# What operators ran: Run Command output (remote and release send it here) and Session Manager
+# sessions (the SSM-SessionManagerRunShell preferences below).
+resource "aws_cloudwatch_log_group" "ssm" {
+  name              = local.ssm_log_group
+  retention_in_days = var.audit_log_retention_days
+}
+
+# Session Manager's account preferences for this region: every session's input and output are
+# streamed to the log group. An account that has set preferences in the console already has this
+# document: import it first (terraform import aws_ssm_document.session_preferences SSM-SessionManagerRunShell).
+resource "aws_ssm_document" "session_preferences" {
+  name            = "SSM-SessionManagerRunShell"
+  document_type   = "Session"
+  document_format = "JSON"
+  content = jsonencode({
+    schemaVersion = "1.0"
+    description   = "Session Manager preferences: sessions are logged to ${local.ssm_log_group}"
+    sessionType   = "Standard_Stream"
+    inputs = {
+      cloudWatchLogGroupName = aws_cloudwatch_log_group.ssm.name
+      # true would need a KMS key on the log group; CloudWatch Logs encrypts at rest anyway.
+      cloudWatchEncryptionEnabled = false
+      cloudWatchStreamingEnabled  = true
+      s3BucketName                = ""
+      s3KeyPrefix                 = ""
+      s3EncryptionEnabled         = true
+      kmsKeyId                    = ""
+      runAsEnabled                = false
+      runAsDefaultUser            = ""
+      idleSessionTimeout          = "20"
+      maxSessionDuration          = ""
+      shellProfile                = { linux = "", windows = "" }
+    }
+  })
 }
 
 resource "aws_cloudwatch_metric_alarm" "status_check" {
@@ -75,7 +112,8 @@ resource "aws_cloudwatch_metric_alarm" "memory_high" {
   dimensions          = { InstanceId = aws_instance.app.id }
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]
-  treat_missing_data  = "missing"
+  # No data means the agent (or the instance) stopped reporting: that is worth an alarm too.
+  treat_missing_data = "breaching"
 }
 
 resource "aws_cloudwatch_metric_alarm" "data_disk_high" {
@@ -91,7 +129,8 @@ resource "aws_cloudwatch_metric_alarm" "data_disk_high" {
   dimensions          = { InstanceId = aws_instance.app.id, path = "/home/ec2-user/data" }
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]
-  treat_missing_data  = "missing"
+  # No data means the agent (or the instance) stopped reporting: that is worth an alarm too.
+  treat_missing_data = "breaching"
 }
 
 resource "aws_cloudwatch_metric_alarm" "root_disk_high" {
@@ -107,5 +146,61 @@ resource "aws_cloudwatch_metric_alarm" "root_disk_high" {
   dimensions          = { InstanceId = aws_instance.app.id, path = "/" }
   alarm_actions       = [aws_sns_topic.alerts.arn]
   ok_actions          = [aws_sns_topic.alerts.arn]
-  treat_missing_data  = "missing"
+  # No data means the agent (or the instance) stopped reporting: that is worth an alarm too.
+  treat_missing_data = "breaching"
+}
+
+# --- the site, from outside ---------------------------------------------------------------
+
+# Route 53 asks both health endpoints over HTTPS from several regions every 30 s. They fail
+# until the first `release deploy` starts the app: the alarms fire once after a first apply.
+locals {
+  health_paths = { api = "/api/version", ssr = "/ssr-health" }
+  # Route 53's health-check metrics exist only in us-east-1, so their alarms (and the topic those
+  # alarms notify) must be there.
+  health_topic_arn = var.aws_region == "us-east-1" ? aws_sns_topic.alerts.arn : aws_sns_topic.health[0].arn
+}
+
+resource "aws_route53_health_check" "site" {
+  for_each          = local.health_paths
+  fqdn              = local.site_host
+  type              = "HTTPS"
+  port              = 443
+  resource_path     = each.value
+  request_interval  = 30
+  failure_threshold = 3
+
+  tags = { Name = "${var.project}-${each.key}" }
+}
+
+resource "aws_sns_topic" "health" {
+  count    = var.aws_region == "us-east-1" ? 0 : 1
+  provider = aws.us_east_1
+  name     = "${var.project}-health-alerts"
+}
+
+resource "aws_sns_topic_subscription" "health_email" {
+  count     = var.aws_region == "us-east-1" ? 0 : 1
+  provider  = aws.us_east_1
+  topic_arn = aws_sns_topic.health[0].arn
+  protocol  = "email"
+  endpoint  = var.alert_email
+}
+
+resource "aws_cloudwatch_metric_alarm" "site_down" {
+  for_each            = local.health_paths
+  provider            = aws.us_east_1
+  alarm_name          = "${var.project}-${each.key}-down"
+  alarm_description   = "https://${local.site_host}${each.value} does not answer 2xx/3xx to Route 53's health checkers."
+  namespace           = "AWS/Route53"
+  metric_name         = "HealthCheckStatus"
+  statistic           = "Minimum"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = 1
+  comparison_operator = "LessThanThreshold"
+  dimensions          = { HealthCheckId = aws_route53_health_check.site[each.key].id }
+  alarm_actions       = [local.health_topic_arn]
+  ok_actions          = [local.health_topic_arn]
+  treat_missing_data  = "breaching"
 }

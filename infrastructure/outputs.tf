@@ -55,13 +55,28 @@ output "alerts_topic_arn" {
   value       = aws_sns_topic.alerts.arn
 }
 
+output "github_actions_role_arn" {
+  description = "GitHub secret AWS_ROLE_ARN: the role the release workflow assumes through GitHub OIDC (null unless release_auth is oidc or both)."
+  value       = one(aws_iam_role.github_release[*].arn)
+}
+
 output "github_actions_access_key_id" {
-  description = "GitHub secret AWS_ACCESS_KEY_ID (`./jbang release github-secrets` sets it)."
-  value       = aws_iam_access_key.github_actions.id
+  description = "GitHub secret AWS_ACCESS_KEY_ID (null unless release_auth is user or both; `./jbang release github-secrets` sets it)."
+  value       = one(aws_iam_access_key.github_actions[*].id)
 }
 
 output "github_actions_secret_access_key" {
-  description = "GitHub secret AWS_SECRET_ACCESS_KEY (`./jbang release github-secrets` sets it)."
-  value       = aws_iam_access_key.github_actions.secret
+  description = "GitHub secret AWS_SECRET_ACCESS_KEY (null unless release_auth is user or both; `./jbang release github-secrets` sets it)."
+  value       = one(aws_iam_access_key.github_actions[*].secret)
   sensitive   = true
+}
+
+output "parameters_kms_key" {
+  description = "The key for the app's SecureString parameters: aws ssm put-parameter --type SecureString --key-id THIS."
+  value       = aws_kms_alias.parameters.name
+}
+
+output "ssm_log_group" {
+  description = "CloudWatch log group of Run Command output and Session Manager sessions: what operators ran on the server."
+  value       = aws_cloudwatch_log_group.ssm.name
 }

@@ -32,9 +32,42 @@ variable "domain" {
 }
 
 variable "apex_txt_records" {
-  description = "Other TXT values of the domain's apex, kept beside the SPF record (Route 53 holds one TXT set per name)."
+  description = "TXT values the domain's apex must carry besides what it has (Route 53 holds one TXT set per name). The zone's current values are kept anyway, and every SPF record among both is merged into one."
   type        = list(string)
   default     = []
+}
+
+variable "ses_sender" {
+  description = "The only From address the server may send mail as (SES_SENDER_EMAIL of the app); \"\" means noreply@<domain>."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.ses_sender == "" || can(regex("^[^@\\s]+@[^@\\s]+$", var.ses_sender))
+    error_message = "ses_sender must be \"\" or an email address."
+  }
+}
+
+variable "dmarc_policy" {
+  description = "DMARC policy for the domain: none (report only, the safe start), quarantine or reject."
+  type        = string
+  default     = "none"
+
+  validation {
+    condition     = contains(["none", "quarantine", "reject"], var.dmarc_policy)
+    error_message = "dmarc_policy must be none, quarantine or reject."
+  }
+}
+
+variable "dmarc_report_email" {
+  description = "Where receivers send DMARC aggregate reports (rua); \"\" means alert_email. An address outside the domain must authorize it (a TXT <domain>._report._dmarc.<its domain>)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.dmarc_report_email == "" || can(regex("^[^@\\s;,!]+@[^@\\s;,!]+\\.[^@\\s;,!]+$", var.dmarc_report_email))
+    error_message = "dmarc_report_email must be \"\" or an email address without ; , or !."
+  }
 }
 
 variable "subdomain" {
@@ -88,6 +121,61 @@ variable "snapshot_retain_count" {
   description = "How many daily snapshots DLM keeps of each volume tagged Backup=true."
   type        = number
   default     = 7
+}
+
+variable "release_auth" {
+  description = "How the release workflow reaches AWS: oidc (recommended: a role GitHub's OIDC tokens of github_repository's tags may assume; no stored key), user (the IAM user and its access key in GitHub secrets), or both (while switching)."
+  type        = string
+  default     = "oidc"
+
+  validation {
+    condition     = contains(["oidc", "user", "both"], var.release_auth)
+    error_message = "release_auth must be oidc, user or both."
+  }
+}
+
+variable "github_repository" {
+  description = "The repository (owner/name) whose tag pushes may assume the release role."
+  type        = string
+  default     = "dmfenton/CodeMonet"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
+    error_message = "github_repository must be owner/name."
+  }
+}
+
+variable "github_oidc_provider_arn" {
+  description = "An existing IAM OIDC provider for token.actions.githubusercontent.com (an account holds one per URL); \"\" creates it."
+  type        = string
+  default     = ""
+}
+
+variable "compose_version" {
+  description = "The Docker Compose plugin release the server installs."
+  type        = string
+  default     = "v2.29.7"
+}
+
+variable "compose_sha256" {
+  description = "Expected SHA-256 of compose_version's docker-compose-linux-ARCH binary, by `uname -m`. Pinned here, not read from the release it checks."
+  type        = map(string)
+  # From docker/compose v2.29.7's release assets, as pinned by docker-library/docker (versions.json, 2024-09-20).
+  default = {
+    x86_64  = "383ce6698cd5d5bbf958d2c8489ed75094e34a77d340404d9f32c4ae9e12baf0"
+    aarch64 = "6e9fbd5daa20dca5d7d89145081ae8155d68ef2928b497d9f85b54fe0f9dbb2c"
+  }
+
+  validation {
+    condition     = length(var.compose_sha256) > 0 && alltrue([for arch, hash in var.compose_sha256 : can(regex("^(x86_64|aarch64)$", arch)) && can(regex("^[0-9a-f]{64}$", hash))])
+    error_message = "compose_sha256 maps x86_64 and/or aarch64 to a 64-digit lower-case hex SHA-256."
+  }
+}
+
+variable "audit_log_retention_days" {
+  description = "How long Run Command output and Session Manager sessions are kept in CloudWatch Logs."
+  type        = number
+  default     = 365
 }
 
 variable "vpc_cidr" {

@@ -22,41 +22,43 @@ package monet.scripts;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import monet.MonetException;
 import monet.cli.Cli;
-import monet.cli.HelpOption;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
+import monet.cli.HelpOption;
 import monet.cli.HostOptions;
 import monet.console.Console;
 import monet.host.HostTarget;
+import monet.infra.GitHubSecretsCommand;
+import monet.pipeline.Pipeline;
 import monet.release.Cut;
 import monet.release.ReleaseContext;
+import monet.release.Stage;
 import monet.release.Stages;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "release",
+@Command(name = "release", modelTransformer = release.Subcommands.class,
         description = {"Cut, build, publish, deploy, verify and roll back releases of Code Monet.",
                 "",
                 "A release: 'release cut 1.4.0' (or --bump) tags main; the workflow on the tag then runs one stage"
-                        + " per step: e2e, build-web, sync-web, images, migrate, github-release, deploy, verify, cleanup"
-                        + " ('release pipeline' runs them all; e2e, build-web and images side by side).",
+                        + " per step ('release STAGE'; 'release pipeline' runs them all, side by side where they can).",
                 "",
                 "The version comes from --version, MONET_RELEASE_VERSION, the tag GitHub Actions builds, or a vX.Y.Z"
                         + " tag at HEAD; a --dry-run without one derives it from CHANGELOG.md and says so. A --dry-run"
                         + " prints every step and exactly what it would run, and needs no credentials, no AWS and no network."},
-        subcommands = {release.CutCommand.class, release.E2e.class, release.BuildWeb.class, release.SyncWeb.class,
-                release.Images.class, release.Migrate.class, release.GithubRelease.class, release.Deploy.class,
-                release.Verify.class, release.Cleanup.class, release.PipelineCommand.class, release.Rollback.class,
-                release.Status.class, release.Lock.class, release.Unlock.class, monet.infra.GitHubSecretsCommand.class,
-                ConfigCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (a stage failed; the message says what was rolled back)", "2:usage error"})
 class release implements Callable<Integer> {
@@ -74,6 +76,40 @@ class release implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(System.err);
         return 2;
+    }
+
+    /** The subcommands, in the order --help lists them: cut, one per stage (made from its declaration), then the rest. */
+    static class Subcommands implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec release) {
+            add(release, new CommandLine(new CutCommand()));
+            for (Stage stage : Stages.ALL) {
+                CommandLine command = new CommandLine(new StageCommand(stage));
+                command.getCommandSpec().usageMessage().description(stage.help(), stage.details());
+                stage.switches().forEach(flag -> switchOption(command.getCommandSpec(), flag));
+                release.addSubcommand(stage.name(), command);
+            }
+            CommandLine pipeline = new CommandLine(new PipelineCommand());
+            List<String> levels = Stage.levels(Stages.ALL).stream()
+                    .map(level -> String.join(" + ", level.stream().map(Stage::name).toList())).toList();
+            pipeline.getCommandSpec().usageMessage().description("Run the stages as one pipeline.",
+                    "Level by level, the stages of a level side by side: " + String.join(", then ", levels) + ".");
+            List.of(Stage.Switch.values()).forEach(flag -> switchOption(pipeline.getCommandSpec(), flag));
+            add(release, pipeline);
+            for (Object other : List.of(new Rollback(), new Status(), new Lock(), new Unlock(), new GitHubSecretsCommand(),
+                    new ConfigCommand())) {
+                add(release, new CommandLine(other));
+            }
+            return release;
+        }
+
+        private static void add(CommandSpec release, CommandLine command) {
+            release.addSubcommand(command.getCommandName(), command);
+        }
+
+        private static void switchOption(CommandSpec command, Stage.Switch flag) {
+            command.addOption(OptionSpec.builder(flag.option()).type(boolean.class).description(flag.help()).build());
+        }
     }
 
     /** Where host scripts run. */
@@ -103,140 +139,51 @@ class release implements Callable<Integer> {
                 description = "The version to release (default: MONET_RELEASE_VERSION, the tag being built, or a vX.Y.Z tag at HEAD).")
         String version;
 
-        int run(String title, List<String> stages, boolean requireE2e, boolean noRollback) {
+        /** Runs the stages' pipeline narrowed by {@code select}, with the switches the command line set. */
+        int run(CommandSpec command, String title, UnaryOperator<Pipeline> select) {
+            Set<Stage.Switch> on = EnumSet.noneOf(Stage.Switch.class);
+            for (Stage.Switch flag : Stage.Switch.values()) {
+                OptionSpec option = command.findOption(flag.option());
+                if (option != null && Boolean.TRUE.equals(option.getValue())) {
+                    on.add(flag);
+                }
+            }
             ReleaseContext ctx = target.context(version);
             ReleaseContext.ResolvedVersion v = ctx.version();
             Console.get().info("version " + v.version() + " (" + v.source() + ")");
-            new Stages(ctx, new Stages.Options(requireE2e, noRollback)).pipeline(title, stages).run();
+            select.apply(new Stages(ctx, on).pipeline(title)).run();
             return 0;
         }
     }
 
-    /** A command that runs one stage. */
-    abstract static class StageCommand implements Callable<Integer> {
+    /** {@code release STAGE}: the pipeline with that one stage (the ones before it taken as done). */
+    @Command
+    static class StageCommand implements Callable<Integer> {
+        private final Stage stage;
+
         @Mixin
         Common common;
 
-        abstract String stage();
+        @Spec
+        CommandSpec spec;
 
-        boolean requireE2e() {
-            return false;
-        }
-
-        boolean noRollback() {
-            return false;
+        StageCommand(Stage stage) {
+            this.stage = stage;
         }
 
         @Override
         public Integer call() {
-            return common.run("release " + stage(), List.of(stage()), requireE2e(), noRollback());
+            return common.run(spec, "release " + stage.name(), pipeline -> pipeline.only(List.of(stage.name())));
         }
     }
 
-    @Command(name = "e2e", description = {"Run the E2E SDK tests with their secret.",
-            "Runs e2e.command from the repository root with the variable e2e.secret names (ANTHROPIC_API_KEY);"
-                    + " without it the stage is skipped with a warning, unless --require-e2e."})
-    static class E2e extends StageCommand {
-        @Option(names = "--require-e2e", description = "Fail instead of skipping when the secret is absent.")
-        boolean require;
-
-        String stage() {
-            return "e2e";
-        }
-
-        @Override
-        boolean requireE2e() {
-            return require;
-        }
-    }
-
-    @Command(name = "build-web", description = {"Build the web frontend and stamp its version.",
-            "npm ci and web.build in web.dir, then version.txt with the version in web.dist."})
-    static class BuildWeb extends StageCommand {
-        String stage() {
-            return "build-web";
-        }
-    }
-
-    @Command(name = "sync-web", description = {"Sync the built frontend to the deploy bucket's web/ prefix.",
-            "With delete; only new and changed files are uploaded (size and MD5 against the ETag), with content"
-                    + " types, a year's immutable cache for content-hashed assets and no-cache for the rest."})
-    static class SyncWeb extends StageCommand {
-        String stage() {
-            return "sync-web";
-        }
-    }
-
-    @Command(name = "images", description = {"Build and push the backend and SSR images.",
-            "Both builds at once (tags VERSION and latest; build args VERSION, COMMIT, BUILD_TIME), ECR login"
-                    + " through the SDK (password on stdin), then the pushes."})
-    static class Images extends StageCommand {
-        String stage() {
-            return "images";
-        }
-    }
-
-    @Command(name = "migrate", description = {"Run the database migrations on the instance.",
-            "Pulls the new API image and runs app.migrate in a one-off container; the app's secrets are read"
-                    + " there from Parameter Store (app.parameters) and passed by name only."})
-    static class Migrate extends StageCommand {
-        String stage() {
-            return "migrate";
-        }
-    }
-
-    @Command(name = "github-release", description = {"Create or update the GitHub release of the tag.",
-            "Through GITHUB_API_URL with GITHUB_TOKEN: the image references and the version's changelog notes"
-                    + " (or the commits since the previous tag); a prerelease when the version has a '-'. Rerunning"
-                    + " updates it."})
-    static class GithubRelease extends StageCommand {
-        String stage() {
-            return "github-release";
-        }
-    }
-
-    @Command(name = "deploy", description = {"Deploy the version on the instance.",
-            "Takes the deploy lock, syncs config and web from the deploy bucket, sets IMAGE_TAG and ECR_REGISTRY"
-                    + " in .env, logs in to ECR, pulls, compose up -d, records the previous tag, appends an audit"
-                    + " line and releases the lock."})
-    static class Deploy extends StageCommand {
-        String stage() {
-            return "deploy";
-        }
-    }
-
-    @Command(name = "verify", description = {"Check the site serves the version; roll back if not.",
-            "Polls /api/version for the version and /ssr-health for healthy with backoff for verify.timeout"
-                    + " seconds; on failure prints both answers and rolls back, unless --no-rollback."})
-    static class Verify extends StageCommand {
-        @Option(names = "--no-rollback", description = "On failure, leave the new version deployed.")
-        boolean noRollbackFlag;
-
-        String stage() {
-            return "verify";
-        }
-
-        @Override
-        boolean noRollback() {
-            return noRollbackFlag;
-        }
-    }
-
-    @Command(name = "cleanup", description = {"Prune old images on the instance, in the background.",
-            "Removes the registry's images other than the current, previous and latest tags, then dangling ones."})
-    static class Cleanup extends StageCommand {
-        String stage() {
-            return "cleanup";
-        }
-    }
-
-    @Command(name = "pipeline",
-            description = {"Run the stages as one pipeline.",
-                    "e2e, build-web and images in parallel, then sync-web, migrate, github-release, deploy, verify"
-                            + " (rolls back on failure) and cleanup."})
+    @Command(name = "pipeline")
     static class PipelineCommand implements Callable<Integer> {
         @Mixin
         Common common;
+
+        @Spec
+        CommandSpec spec;
 
         @Option(names = "--from", paramLabel = "STAGE", description = "Start at this stage.")
         String from;
@@ -244,15 +191,12 @@ class release implements Callable<Integer> {
         @Option(names = "--only", paramLabel = "STAGE", split = ",", description = "Run only these stages (repeatable, or comma-separated).")
         List<String> only = new ArrayList<>();
 
-        @Option(names = "--require-e2e", description = "Fail e2e instead of skipping it when its secret is absent.")
-        boolean requireE2e;
-
-        @Option(names = "--no-rollback", description = "Let verify fail without rolling back.")
-        boolean noRollback;
-
         @Override
         public Integer call() {
-            return common.run("release pipeline", Stages.select(from, only), requireE2e, noRollback);
+            return common.run(spec, "release pipeline", pipeline -> {
+                Pipeline selected = from == null ? pipeline : pipeline.from(from);
+                return only.isEmpty() ? selected : selected.only(only);
+            });
         }
     }
 
@@ -291,8 +235,8 @@ class release implements Callable<Integer> {
             Cut.Plan plan = cut.preflight(version, bump);
             console.info("release v" + plan.version() + (plan.previous().map(p -> " (previous: v" + p + ")").orElse("")));
             if (dryRun) {
-                console.info("dry run: every check passed; the cut would:");
-                plan.steps().forEach(step -> console.out("  " + step));
+                console.info("every check passed");
+                cut.pipeline(plan).dryRun(true).run();
                 return 0;
             }
             cut.execute(plan);
@@ -314,7 +258,7 @@ class release implements Callable<Integer> {
         @Override
         public Integer call() {
             ReleaseContext ctx = target.context(version);
-            new Stages(ctx, new Stages.Options(false, true)).rollbackPipeline(version == null ? "" : version).run();
+            new Stages(ctx, Set.of()).rollbackPipeline(version == null ? "" : version).run();
             return 0;
         }
     }
@@ -329,7 +273,7 @@ class release implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ReleaseContext ctx = target.context(null);
-            Stages stages = new Stages(ctx, new Stages.Options(false, true));
+            Stages stages = new Stages(ctx, Set.of());
             if (target.dryRun()) {
                 Console.get().out(stages.describeHost("status", ctx.scripts().deployStatus(10)));
                 return 0;
@@ -351,7 +295,7 @@ class release implements Callable<Integer> {
         @Override
         public Integer call() {
             ReleaseContext ctx = target.context(null);
-            Stages stages = new Stages(ctx, new Stages.Options(false, true));
+            Stages stages = new Stages(ctx, Set.of());
             Console.get().out(target.dryRun() ? stages.describeHost("lock", ctx.scripts().lock(reason)) : stages.lock(reason).strip());
             return 0;
         }
@@ -370,7 +314,7 @@ class release implements Callable<Integer> {
         @Override
         public Integer call() {
             ReleaseContext ctx = target.context(null);
-            Stages stages = new Stages(ctx, new Stages.Options(false, true));
+            Stages stages = new Stages(ctx, Set.of());
             Console.get().out(target.dryRun() ? stages.describeHost("unlock", ctx.scripts().unlock(force)) : stages.unlock(force).strip());
             return 0;
         }

@@ -12,27 +12,14 @@
 //SOURCES ../lib/monet/text/package-info.java
 package monet.scripts;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import monet.MonetException;
-import monet.aws.Aws;
 import monet.cli.Cli;
 import monet.cli.HelpOption;
 import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
-import monet.config.Config;
-import monet.console.Console;
-import monet.ses.DnsReport;
-import monet.ses.JndiDnsResolver;
 import monet.ses.Scenario;
-import monet.ses.SesClients;
-import monet.ses.SesInspector;
-import monet.ses.SesMailer;
-import monet.ses.SesSettings;
-import monet.ses.SesReadiness;
-import monet.ses.TestMessage;
+import monet.ses.SesChecks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,7 +68,8 @@ class SesTest implements Callable<Integer> {
                     + "messages sent in the last 24 hours.",
                     "Prints a table (or JSON with --json); each problem that blocks sending is reported on stderr with "
                             + "its fix, and the exit code is 1. Warnings (sending works, but something is off or "
-                            + "unknown) keep exit code 0."},
+                            + "unknown) keep exit code 0. DKIM that is not verified is a warning (SES sends unsigned), "
+                            + "a problem with --set ses.require-dkim=true."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:nothing blocks sending", "1:something blocks sending, or SES could not be read", "2:usage error"})
     static class Status implements Callable<Integer> {
@@ -93,12 +81,7 @@ class SesTest implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Config config = configOptions.config();
-            try (SesClients clients = SesClients.connect(config)) {
-                SesSettings settings = SesSettings.from(config, clients.region());
-                SesReadiness report = new SesReadiness(settings, new SesInspector(clients, settings).snapshot());
-                return report.print(Console.get(), json);
-            }
+            return SesChecks.status(configOptions.config(), json);
         }
     }
 
@@ -127,13 +110,7 @@ class SesTest implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Config config = configOptions.config();
-            JndiDnsResolver dns = new JndiDnsResolver(resolver != null ? resolver : config.get("ses.resolver"));
-            try (SesClients clients = SesClients.connect(config)) {
-                SesSettings settings = SesSettings.from(config, clients.region());
-                DnsReport.Expected expected = DnsReport.Expected.fromSes(new SesInspector(clients, settings), settings);
-                return DnsReport.check(settings, expected, dns).print(Console.get(), json);
-            }
+            return SesChecks.dns(configOptions.config(), resolver, json);
         }
     }
 
@@ -172,34 +149,7 @@ class SesTest implements Callable<Integer> {
             if (to != null && !to.matches("[^@\\s]+@[^@\\s]+")) {
                 throw MonetException.usage("--to '" + to + "' is not an email address");
             }
-            Config config = configOptions.config();
-            String recipient = to != null ? to : (scenario != null ? scenario : Scenario.success).address();
-            Console console = Console.get();
-            if (dryRun) {
-                SesSettings settings = SesSettings.from(config, Aws.region(config).id());
-                console.outRaw(message(settings, recipient).render());
-                console.info("dry run: nothing sent");
-                return 0;
-            }
-            try (SesClients clients = SesClients.connect(config)) {
-                SesSettings settings = SesSettings.from(config, clients.region());
-                TestMessage message = message(settings, recipient);
-                String id = new SesMailer(clients.v1(), settings).send(message);
-                console.out(id);
-                console.success("sent '" + message.subject() + "' from " + message.from() + " to " + recipient
-                        + " through SES " + settings.region());
-                return 0;
-            }
-        }
-
-        private TestMessage message(SesSettings settings, String recipient) {
-            String host;
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                host = "an unnamed host";
-            }
-            return TestMessage.of(settings, recipient, subject, host, Instant.now());
+            return SesChecks.send(configOptions.config(), to, scenario, subject, dryRun);
         }
     }
 }

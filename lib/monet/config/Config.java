@@ -47,9 +47,12 @@ public final class Config {
             key("ses.domain", "", "the SES domain identity (\"\" = the sender's domain)"),
             key("ses.mail-from", "mail", "custom MAIL FROM subdomain under ses.domain (mail -> mail.DOMAIN)"),
             key("ses.resolver", "", "DNS server HOST[:PORT] for ses-test dns (\"\" = the system's resolvers)"),
+            key("ses.require-dkim", "false", "ses-test status: true makes DKIM that is not verified block (exit 1); false warns"),
             key("ssh.user", "ec2-user", "SSH user on the instance"),
             key("ssh.key", "~/.ssh/drawing-agent.pem", "SSH private key for the instance"),
             key("ssm.output.bucket", "", "S3 bucket for full SSM command output (optional)"),
+            key("ssm.log.group", "/monet/ssm", "CloudWatch Logs group that keeps each SSM command's output (infrastructure output ssm_log_group; \"\" for none)"),
+            key("ssm.secret.key", "alias/monet-parameters", "KMS key of the one-time SecureString parameters (infrastructure output parameters_kms_key; \"\" = aws/ssm)"),
             key("logs.group", "/monet/app", "CloudWatch Logs group the server's agent ships container logs to (terraform output"
                     + " app_log_group); remote logs --follow reads it (\"\" = poll over SSM)"),
             key("ssh.host", "", "SSH host instead of the instance's public address (remote --via ssh)"),

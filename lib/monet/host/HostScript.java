@@ -39,13 +39,13 @@ public final class HostScript {
     }
 
     /** The script {@code NAME.sh}, without inputs yet. */
-    public static HostScript of(String name) {
+    static HostScript of(String name) {
         file(name);
         return new HostScript(name, Map.of(), List.of());
     }
 
     /** This script with one more input, {@code NAME='value'} (upper-case name). */
-    public HostScript with(String variable, String value) {
+    HostScript with(String variable, String value) {
         if (!variable.matches("[A-Z_][A-Z0-9_]*")) {
             throw new IllegalArgumentException("a host script's input must be an upper-case name: " + variable);
         }
@@ -55,17 +55,17 @@ public final class HostScript {
     }
 
     /** {@link #with(String, String)} for a number. */
-    public HostScript with(String variable, long value) {
+    HostScript with(String variable, long value) {
         return with(variable, Long.toString(value));
     }
 
     /** {@link #with(String, String)} for a switch: {@code yes} or {@code no}. */
-    public HostScript with(String variable, boolean value) {
+    HostScript with(String variable, boolean value) {
         return with(variable, value ? "yes" : "no");
     }
 
     /** This script with another one's inputs added (the shared file's, say). */
-    public HostScript withAll(Map<String, String> inputs) {
+    HostScript withAll(Map<String, String> inputs) {
         HostScript script = this;
         for (Map.Entry<String, String> input : inputs.entrySet()) {
             script = script.with(input.getKey(), input.getValue());
@@ -74,7 +74,7 @@ public final class HostScript {
     }
 
     /** This script with the shared file {@code NAME.sh} sent in front of it. */
-    public HostScript using(String file) {
+    HostScript using(String file) {
         file(file);
         List<String> more = new ArrayList<>(shared);
         more.add(file);
@@ -82,12 +82,12 @@ public final class HostScript {
     }
 
     /** The file's name without {@code .sh}. */
-    public String name() {
+    String name() {
         return name;
     }
 
     /** The inputs, in the order they were given. */
-    public Map<String, String> values() {
+    Map<String, String> values() {
         return values;
     }
 

@@ -235,7 +235,7 @@ public final class HostScripts {
     }
 
     /** A checked Docker tag (usage error otherwise). */
-    public static String tag(String version) {
+    static String tag(String version) {
         if (!TAG.matcher(version).matches()) {
             throw MonetException.usage("'" + version + "' is not a valid image tag");
         }

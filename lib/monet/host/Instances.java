@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * several is an error that lists every instance with the tag and its state, so the user can
  * pick one with {@code --instance}.
  */
-public final class Instances {
+final class Instances {
     private Instances() {}
 
     /**
@@ -27,7 +27,7 @@ public final class Instances {
      * @param publicIp  its public address ("" when none)
      * @param name      its Name tag ("" when none)
      */
-    public record Found(String id, String state, String publicIp, String name) {
+    record Found(String id, String state, String publicIp, String name) {
         @Override
         public String toString() {
             return id + " (" + state + (name.isEmpty() ? "" : ", Name=" + name)
@@ -36,7 +36,7 @@ public final class Instances {
     }
 
     /** Splits {@code KEY=VALUE} (also accepts {@code tag:KEY=VALUE}); a usage error otherwise. */
-    public static String[] tag(String spec) {
+    static String[] tag(String spec) {
         String text = spec.startsWith("tag:") ? spec.substring(4) : spec;
         int eq = text.indexOf('=');
         if (eq <= 0 || eq == text.length() - 1) {
@@ -46,7 +46,7 @@ public final class Instances {
     }
 
     /** Every instance with the tag, in any state. */
-    public static List<Found> withTag(Ec2Client ec2, String tagSpec) {
+    static List<Found> withTag(Ec2Client ec2, String tagSpec) {
         String[] tag = tag(tagSpec);
         List<Found> found = new ArrayList<>();
         DescribeInstancesRequest request = DescribeInstancesRequest.builder()
@@ -60,7 +60,7 @@ public final class Instances {
     }
 
     /** The one running instance with the tag; otherwise an error listing what was found. */
-    public static Found theRunningOne(Ec2Client ec2, String tagSpec) {
+    static Found theRunningOne(Ec2Client ec2, String tagSpec) {
         List<Found> all = withTag(ec2, tagSpec);
         List<Found> running = all.stream().filter(f -> f.state().equals("running")).collect(Collectors.toList());
         if (running.size() == 1) {
@@ -77,7 +77,7 @@ public final class Instances {
     }
 
     /** One instance by id, for its public address. */
-    public static Found byId(Ec2Client ec2, String id) {
+    static Found byId(Ec2Client ec2, String id) {
         for (Reservation reservation : ec2.describeInstances(b -> b.instanceIds(id)).reservations()) {
             for (Instance instance : reservation.instances()) {
                 return describe(instance);

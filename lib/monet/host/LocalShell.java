@@ -16,7 +16,7 @@ public final class LocalShell implements RemoteShell {
     private final Map<String, String> env;
 
     /** Runs scripts in the given directory (null: the current one). */
-    public LocalShell(Path directory) {
+    LocalShell(Path directory) {
         this(directory, Map.of());
     }
 

@@ -10,7 +10,7 @@ import java.time.Duration;
  * {@value #BRISK_SECONDS} s. A throttled call doubles the delay, up to {@value #THROTTLED_CAP_MS} ms,
  * until a call succeeds again.
  */
-public final class PollSchedule {
+final class PollSchedule {
     static final long FIRST_MS = 50;
     static final long BRISK_CAP_MS = 250;
     static final long BRISK_SECONDS = 10;
@@ -20,7 +20,7 @@ public final class PollSchedule {
     private boolean throttled;
 
     /** The delay before the next check, given the time since sending and whether the last call was throttled. */
-    public Duration next(Duration sinceSent, boolean lastCallThrottled) {
+    Duration next(Duration sinceSent, boolean lastCallThrottled) {
         if (lastCallThrottled) {
             lastMs = Math.min(THROTTLED_CAP_MS, Math.max(CAP_MS, lastMs * 2));
             throttled = true;

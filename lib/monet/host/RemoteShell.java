@@ -58,7 +58,7 @@ public interface RemoteShell {
         }
 
         /** A command without secrets. */
-        public RemoteCommand(String description, String script, Duration timeout,
+        RemoteCommand(String description, String script, Duration timeout,
                              Consumer<String> stdout, Consumer<String> stderr) {
             this(description, script, timeout, stdout, stderr, Map.of());
         }
@@ -87,7 +87,7 @@ public interface RemoteShell {
          * then the script as one group reading from {@code /dev/null}, so that nothing it runs
          * can swallow the rest of the script from stdin.
          */
-        public String stdinScript() {
+        String stdinScript() {
             StringBuilder text = new StringBuilder();
             new TreeMap<>(secrets).forEach((name, value) -> text.append(name).append('=').append(Shell.quote(value)).append('\n'));
             return text.append("{\n").append(script).append(script.endsWith("\n") ? "" : "\n").append("} </dev/null\n").toString();

@@ -54,7 +54,7 @@ public final class SshShell implements RemoteShell {
     }
 
     /** Splits {@code ssh.options} on whitespace. */
-    public static List<String> options(String text) {
+    static List<String> options(String text) {
         return text.isBlank() ? List.of() : Arrays.asList(text.strip().split("\\s+"));
     }
 

@@ -45,7 +45,7 @@ public final class SsmFleet {
      * @param maxConcurrency SSM MaxConcurrency ("10", "50%")
      * @param maxErrors      SSM MaxErrors ("0", "10%")
      */
-    public SsmFleet(SsmShell shell, String tagSpec, String maxConcurrency, String maxErrors) {
+    SsmFleet(SsmShell shell, String tagSpec, String maxConcurrency, String maxErrors) {
         this.shell = shell;
         this.tagSpec = tagSpec;
         this.maxConcurrency = maxConcurrency;

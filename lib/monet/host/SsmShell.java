@@ -59,16 +59,16 @@ import software.amazon.awssdk.services.ssm.model.SsmException;
  */
 public final class SsmShell implements RemoteShell {
     /** The SSM document every command uses. */
-    public static final String DOCUMENT = "AWS-RunShellScript";
+    static final String DOCUMENT = "AWS-RunShellScript";
     /** Where secret parameters live; the instance role needs GetParameter and DeleteParameter here. */
     public static final String SECRET_PREFIX = "/monet/tmp/";
     /** Where the SSM agent cuts output, in bytes (it returns less only when the output is shorter). */
-    public static final int STDOUT_LIMIT = 24_000;
-    public static final int STDERR_LIMIT = 8_000;
+    static final int STDOUT_LIMIT = 24_000;
+    static final int STDERR_LIMIT = 8_000;
     /** What the agent ends cut output with. */
-    public static final String TRUNCATED = "--output truncated--";
+    static final String TRUNCATED = "--output truncated--";
     /** AWS-RunShellScript's executionTimeout: 1 to 172800 seconds. */
-    public static final long MAX_EXECUTION_SECONDS = 172_800;
+    static final long MAX_EXECUTION_SECONDS = 172_800;
     /** Raw bytes per page when reading spilled output back (base64 with newlines stays under 24,000). */
     static final int PAGE_BYTES = 17_000;
     /** Pages requested at once. */
@@ -93,24 +93,37 @@ public final class SsmShell implements RemoteShell {
      * @param s3              the S3 client, used only when {@code outputBucket} is set
      * @param deliveryTimeout SSM's TimeoutSeconds, and how long this client waits for delivery (30 s to 30 days)
      * @param progress        show a live status line while waiting
+     * @param logGroup        CloudWatch Logs group that keeps every command's output ("" for none)
+     * @param secretKey       KMS key of the one-time SecureString parameters ("" for the account's aws/ssm key)
      */
     public record Options(String region, String outputBucket, Supplier<S3Client> s3, Duration deliveryTimeout,
-                          boolean progress) {
-        /** No bucket, 60 s delivery timeout, progress on. */
+                          boolean progress, String logGroup, String secretKey) {
+        /** No bucket, 60 s delivery timeout, progress on, no log group, the default key. */
         public static Options defaults(String region) {
-            return new Options(region, "", () -> null, Duration.ofSeconds(60), true);
+            return new Options(region, "", () -> null, Duration.ofSeconds(60), true, "", "");
         }
 
-        public Options withOutputBucket(String bucket, Supplier<S3Client> client) {
-            return new Options(region, bucket, client, deliveryTimeout, progress);
+        Options withOutputBucket(String bucket, Supplier<S3Client> client) {
+            return new Options(region, bucket, client, deliveryTimeout, progress, logGroup, secretKey);
         }
 
         public Options withProgress(boolean show) {
-            return new Options(region, outputBucket, s3, deliveryTimeout, show);
+            return new Options(region, outputBucket, s3, deliveryTimeout, show, logGroup, secretKey);
         }
 
-        public Options withDeliveryTimeout(Duration timeout) {
-            return new Options(region, outputBucket, s3, timeout, progress);
+        /** Every command's output also goes to this CloudWatch Logs group (what operators ran, kept). */
+        Options withLogGroup(String group) {
+            return new Options(region, outputBucket, s3, deliveryTimeout, progress, group, secretKey);
+        }
+
+        /** The one-time secret parameters are encrypted with this KMS key (id, ARN or alias/NAME). */
+        Options withSecretKey(String key) {
+            return new Options(region, outputBucket, s3, deliveryTimeout, progress, logGroup, key);
+        }
+
+        /** SSM's TimeoutSeconds, and how long this client waits for delivery. */
+        Options withDeliveryTimeout(Duration timeout) {
+            return new Options(region, outputBucket, s3, timeout, progress, logGroup, secretKey);
         }
     }
 
@@ -122,7 +135,7 @@ public final class SsmShell implements RemoteShell {
      * @param unresolved how to name the instance before the lookup ("the running instance tagged Name=drawing-agent")
      * @param options    see {@link Options}
      */
-    public SsmShell(SsmClient ssm, Supplier<String> instance, String unresolved, Options options) {
+    SsmShell(SsmClient ssm, Supplier<String> instance, String unresolved, Options options) {
         this.ssm = ssm;
         this.instance = instance;
         this.unresolved = unresolved;
@@ -159,7 +172,8 @@ public final class SsmShell implements RemoteShell {
         StringBuilder text = new StringBuilder();
         text.append("# SSM SendCommand to ").append(instanceId == null ? unresolved : instanceId).append('\n');
         command.secrets().forEach((name, value) -> text.append("# first: PutParameter ")
-                .append(plan.secretParameters.get(name)).append(" (SecureString, value hidden), read into $")
+                .append(plan.secretParameters.get(name)).append(" (SecureString")
+                .append(options.secretKey().isEmpty() ? "" : ", key " + options.secretKey()).append(", value hidden), read into $")
                 .append(name).append(" on the instance and deleted\n"));
         text.append("# DocumentName: ").append(DOCUMENT).append('\n');
         text.append("# TimeoutSeconds: ").append(options.deliveryTimeout().toSeconds()).append('\n');
@@ -167,6 +181,9 @@ public final class SsmShell implements RemoteShell {
         if (!options.outputBucket().isEmpty()) {
             text.append("# OutputS3BucketName: ").append(options.outputBucket()).append(", OutputS3KeyPrefix: ")
                     .append(S3_PREFIX).append('\n');
+        }
+        if (!options.logGroup().isEmpty()) {
+            text.append("# CloudWatchOutputConfig: ").append(options.logGroup()).append('\n');
         }
         text.append("# Parameters.commands:\n").append(plan.script);
         return Secrets.mask(text.toString());
@@ -238,6 +255,9 @@ public final class SsmShell implements RemoteShell {
                         "executionTimeout", List.of(String.valueOf(executionSeconds(command)))));
         if (!options.outputBucket().isEmpty()) {
             request.outputS3BucketName(options.outputBucket()).outputS3KeyPrefix(S3_PREFIX);
+        }
+        if (!options.logGroup().isEmpty()) {
+            request.cloudWatchOutputConfig(c -> c.cloudWatchOutputEnabled(true).cloudWatchLogGroupName(options.logGroup()));
         }
         return request;
     }
@@ -543,9 +563,13 @@ public final class SsmShell implements RemoteShell {
     }
 
     private void putSecrets(RemoteCommand command, Map<String, String> names) {
-        names.forEach((variable, parameter) -> ssm.putParameter(b -> b.name(parameter).type(ParameterType.SECURE_STRING)
-                .value(command.secrets().get(variable)).description("monet: one-time secret for "
-                        + abbreviate(command.description(), 200) + "; deleted after use")));
+        names.forEach((variable, parameter) -> ssm.putParameter(b -> {
+            b.name(parameter).type(ParameterType.SECURE_STRING).value(command.secrets().get(variable))
+                    .description("monet: one-time secret for " + abbreviate(command.description(), 200) + "; deleted after use");
+            if (!options.secretKey().isEmpty()) {
+                b.keyId(options.secretKey());
+            }
+        }));
     }
 
     private void deleteSecrets(Map<String, String> names) {

@@ -80,7 +80,8 @@ public final class Transports {
             }
         };
         SsmShell.Options options = SsmShell.Options.defaults(Aws.region(config).id())
-                .withDeliveryTimeout(Duration.ofSeconds(seconds(config, "ssm.delivery-timeout", 30, 2_592_000)));
+                .withDeliveryTimeout(Duration.ofSeconds(seconds(config, "ssm.delivery-timeout", 30, 2_592_000)))
+                .withLogGroup(config.get("ssm.log.group").strip()).withSecretKey(config.get("ssm.secret.key").strip());
         String bucket = config.get("ssm.output.bucket");
         if (!bucket.isBlank()) {
             options = options.withOutputBucket(bucket, () -> Aws.client(S3Client.builder(), config));

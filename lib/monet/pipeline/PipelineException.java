@@ -18,7 +18,7 @@ public final class PipelineException extends monet.MonetException {
         return failedStep;
     }
 
-    public Summary summary() {
+    Summary summary() {
         return summary;
     }
 }

@@ -1,24 +1,21 @@
 package monet.pipeline;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-import monet.process.Cmd;
 
 /**
- * One named step of a {@link Pipeline}: an action, or a command, or a parallel group, or a wait.
- * Every chaining method returns {@code this}.
+ * One named step of a {@link Pipeline}: an action, or a group of steps that run at the same
+ * time. Every chaining method returns {@code this}.
  */
 public final class Step {
     private final String name;
+    private final List<Step> parallel;
     private Action action;
     private Supplier<String> description;
-    private Retry retry = Retry.none();
-    private Duration timeout = Duration.ZERO;
     private Action rollback;
     private String rollbackDescription;
-    private final List<Step> parallel;
+    private boolean commits;
 
     private Step(String name, List<Step> parallel) {
         if (name == null || name.isBlank()) {
@@ -28,13 +25,13 @@ public final class Step {
         this.parallel = parallel;
     }
 
-    /** A step to be given an {@link #action} or a {@link #command}. */
+    /** A step to be given an {@link #action}. */
     public static Step named(String name) {
         return new Step(name, List.of());
     }
 
     /** A step that runs the given steps at the same time and fails if any of them fails. */
-    public static Step parallel(String name, Step... steps) {
+    static Step parallel(String name, Step... steps) {
         if (steps.length == 0) {
             throw new IllegalArgumentException("parallel group '" + name + "' has no steps");
         }
@@ -43,62 +40,39 @@ public final class Step {
         return group;
     }
 
-    /** A step that waits (see {@link Wait}); its value is stored in the context under the step's name. */
-    public static Step waitFor(String name, Wait<?> wait) {
-        return named(name)
-                .action(ctx -> ctx.put(name, ctx.await(wait)))
-                .describe(() -> "wait up to " + wait.deadline().toSeconds() + "s for " + wait.what());
-    }
-
     /** What the step does. */
     public Step action(Action stepAction) {
         this.action = Objects.requireNonNull(stepAction, "action");
         return this;
     }
 
-    /** Runs a command (its line is what {@code --dry-run} prints). */
-    public Step command(Cmd command) {
-        this.action = ctx -> ctx.run(command);
-        this.description = command::render;
-        return this;
-    }
-
-    /** What {@code --dry-run} prints for this step. Default: the command, or "(no description)". */
-    public Step describe(String text) {
-        return describe(() -> text);
-    }
-
-    /** What {@code --dry-run} prints, computed when it is printed. */
+    /** What {@code --dry-run} prints for this step, computed when it is printed. Default: "(no description)". */
     public Step describe(Supplier<String> text) {
         this.description = text;
         return this;
     }
 
-    /** Retries the whole step on failure. Default: {@link Retry#none()}. */
-    public Step retry(Retry policy) {
-        this.retry = policy;
+    /**
+     * The compensating action, with what a dry run prints for it: run (in reverse order of
+     * completion) when a later step fails, for every step that completed, in this run or, when
+     * the run starts further on ({@link Pipeline#only}), in an earlier one. Default: none.
+     */
+    public Step rollback(String what, Action compensation) {
+        this.rollback = Objects.requireNonNull(compensation, "compensation");
+        this.rollbackDescription = what;
         return this;
     }
 
-    /** Limit for each command and wait run through the step's context. Default: none. */
-    public Step timeout(Duration limit) {
-        this.timeout = limit;
+    /**
+     * Makes this step a point of no return: once it succeeds, what the steps before it did
+     * stands, and a later failure no longer runs their rollbacks. Default: off.
+     */
+    public Step commits() {
+        this.commits = true;
         return this;
     }
 
-    /** The compensating action, run (in reverse order) when a later step fails. Default: none. */
-    public Step rollback(Action compensation) {
-        return rollback(null, compensation);
-    }
-
-    /** The compensating action with what {@code --dry-run} prints for it. */
-    public Step rollback(String description, Action compensation) {
-        this.rollback = compensation;
-        this.rollbackDescription = description;
-        return this;
-    }
-
-    public String name() {
+    String name() {
         return name;
     }
 
@@ -107,15 +81,7 @@ public final class Step {
     }
 
     String description() {
-        return description == null ? (action == null ? "(nothing to do)" : "(no description)") : description.get();
-    }
-
-    Retry retryPolicy() {
-        return retry;
-    }
-
-    Duration timeout() {
-        return timeout;
+        return description == null ? "(no description)" : description.get();
     }
 
     Action rollbackAction() {
@@ -124,6 +90,10 @@ public final class Step {
 
     String rollbackDescription() {
         return rollbackDescription;
+    }
+
+    boolean isCommitPoint() {
+        return commits;
     }
 
     List<Step> children() {

@@ -25,10 +25,9 @@ public record Summary(String pipeline, List<StepRecord> steps, Map<String, Strin
      * @param name     the step's name
      * @param status   how it ended
      * @param duration how long it ran
-     * @param attempts how many times it was tried
      * @param note     the reason for a skip or failure, or a note from the step
      */
-    public record StepRecord(String name, Status status, Duration duration, int attempts, String note) {}
+    public record StepRecord(String name, Status status, Duration duration, String note) {}
 
     /** True when no step failed. */
     public boolean ok() {
@@ -41,27 +40,24 @@ public record Summary(String pipeline, List<StepRecord> steps, Map<String, Strin
     }
 
     /** A plain-text table for the console. */
-    public String text() {
+    String text() {
         TextTable table = new TextTable("step", "status", "time", "note").alignRight(2);
         for (StepRecord s : steps) {
-            String attempts = s.attempts() > 1 ? " (" + s.attempts() + " attempts)" : "";
-            table.row(s.name(), s.status().name().toLowerCase(), Console.formatDuration(s.duration()),
-                    (s.note() == null ? "" : s.note()) + attempts);
+            table.row(s.name(), s.status().name().toLowerCase(), Console.formatDuration(s.duration()), s.note() == null ? "" : s.note());
         }
         table.row("total", ok() ? "ok" : "failed", Console.formatDuration(total));
         return table.render();
     }
 
     /** A Markdown table for {@code $GITHUB_STEP_SUMMARY}. */
-    public String markdown() {
+    String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("### ").append(pipeline).append(ok() ? " ✅" : " ❌").append("\n\n");
         md.append("| Step | Status | Time | Note |\n|---|---|---:|---|\n");
         for (StepRecord s : steps) {
             md.append("| ").append(cell(s.name())).append(" | ").append(s.status().name().toLowerCase())
                     .append(" | ").append(Console.formatDuration(s.duration()))
-                    .append(" | ").append(cell(s.note() == null ? "" : s.note()))
-                    .append(s.attempts() > 1 ? " (" + s.attempts() + " attempts)" : "").append(" |\n");
+                    .append(" | ").append(cell(s.note() == null ? "" : s.note())).append(" |\n");
         }
         md.append("| **total** | ").append(ok() ? "ok" : "failed").append(" | ")
                 .append(Console.formatDuration(total)).append(" | |\n\n");

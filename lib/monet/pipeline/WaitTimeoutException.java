@@ -5,7 +5,7 @@ package monet.pipeline;
 public final class WaitTimeoutException extends monet.MonetException {
     private static final long serialVersionUID = 1L;
 
-    WaitTimeoutException(String message, Throwable lastError) {
-        super(message, FAILURE, lastError);
+    WaitTimeoutException(String message) {
+        super(message, FAILURE, null);
     }
 }

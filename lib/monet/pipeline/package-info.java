@@ -1,3 +1,3 @@
 //SOURCES *.java
-/** The Pipeline DSL: named steps, retries, timeouts, waits, rollbacks and a summary. */
+/** The Pipeline DSL: named steps, parallel groups, rollbacks and points of no return, selection, dry runs, waits, a summary. */
 package monet.pipeline;

@@ -34,13 +34,13 @@ import org.zeroturnaround.exec.StartedProcess;
  *
  * <pre>{@code
  * CmdResult r = Cmd.of("git", "rev-parse", "HEAD").dir(repo).run();
- * Cmd.shell("npm ci && npm run build").dir(web).timeout(Duration.ofMinutes(10)).echo().run();
+ * Cmd.shell("npm ci && npm run build").dir(web).timeout(Duration.ofMinutes(10)).onStderr(console::info).run();
  * }</pre>
  *
  * <p>Arguments are a list and are never re-parsed by a shell; {@link #shell(String)} is the one,
  * explicit, way to ask for {@code /bin/sh -c}. stdout and stderr are kept apart. A non-zero
- * exit code is a failure unless allowed. A timeout kills the whole process tree. A Cmd never
- * changes: every chaining method returns a new one, so one can be shared and varied freely.
+ * exit code is a failure unless {@link #nothrow()}. A timeout kills the whole process tree. A
+ * Cmd never changes: every chaining method returns a new one, so one can be shared and varied.
  */
 public final class Cmd {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
@@ -57,7 +57,6 @@ public final class Cmd {
     private Set<String> secretEnvNames = Set.of();
     private byte[] stdin;
     private Duration timeout = Duration.ZERO;
-    private Set<Integer> allowedExitCodes = Set.of(0);
     private boolean nothrow;
     private Consumer<String> stdoutLines;
     private Consumer<String> stderrLines;
@@ -78,7 +77,6 @@ public final class Cmd {
         this.secretEnvNames = other.secretEnvNames;
         this.stdin = other.stdin;
         this.timeout = other.timeout;
-        this.allowedExitCodes = other.allowedExitCodes;
         this.nothrow = other.nothrow;
         this.stdoutLines = other.stdoutLines;
         this.stderrLines = other.stderrLines;
@@ -152,14 +150,8 @@ public final class Cmd {
     }
 
     /** The timeout, {@link Duration#ZERO} when there is none. */
-    public Duration timeout() {
+    Duration timeout() {
         return timeout;
-    }
-
-    /** Exit codes that count as success. Default: 0 only. */
-    public Cmd allowExitCodes(Integer... codes) {
-        Set<Integer> allowed = Set.of(codes);
-        return with(c -> c.allowedExitCodes = allowed);
     }
 
     /** Never throw for the exit code (a timeout or a failure to start still throws). Default: off. */
@@ -175,17 +167,6 @@ public final class Cmd {
     /** Calls back with each stderr line as it arrives (masked), besides capturing it. */
     public Cmd onStderr(Consumer<String> lines) {
         return with(c -> c.stderrLines = lines);
-    }
-
-    /** Shows both streams on the console's diagnostic output as they arrive. Default: quiet. */
-    public Cmd echo() {
-        Consumer<String> toConsole = line -> Console.get().info("  " + line);
-        return onStdout(toConsole).onStderr(toConsole);
-    }
-
-    /** The argument list as it will be executed. */
-    public List<String> argv() {
-        return argv;
     }
 
     /** The command as a person would type it, secret environment values masked. */
@@ -205,7 +186,7 @@ public final class Cmd {
     /**
      * Runs the command and waits for it.
      *
-     * @throws CmdException when it cannot start, times out, or exits with a code not allowed
+     * @throws CmdException when it cannot start, times out, or exits with a code other than 0
      *                      (unless {@link #nothrow()})
      */
     public CmdResult run() {
@@ -225,7 +206,7 @@ public final class Cmd {
         try {
             process = executor.start();
         } catch (IOException e) {
-            throw new CmdException("cannot start `" + render() + "`" + where() + ": " + e.getMessage(), null, e);
+            throw new CmdException("cannot start `" + render() + "`" + where() + ": " + e.getMessage(), e);
         }
         Process handle = process.getProcess();
         RUNNING.add(handle);
@@ -233,17 +214,14 @@ public final class Cmd {
             int exit = await(process.getFuture(), handle);
             CmdResult result = new CmdResult(render(), exit, out.text(), err.text(),
                     Duration.ofNanos(System.nanoTime() - started));
-            if (!nothrow && !allowedExitCodes.contains(exit)) {
-                throw new CmdException("`" + render() + "`" + where() + " exited with " + exit
-                        + " (allowed: " + new TreeSet<>(allowedExitCodes) + ")" + Tail.of(result.stdout(), result.stderr()), result, null);
+            if (!nothrow && exit != 0) {
+                throw new CmdException("`" + render() + "`" + where() + " exited with " + exit + " (allowed: [0])"
+                        + Tail.of(result.stdout(), result.stderr()), null);
             }
             return result;
         } catch (TimeoutException e) {
-            CmdResult result = new CmdResult(render(), -1, out.text(), err.text(),
-                    Duration.ofNanos(System.nanoTime() - started));
-            throw new CmdException("`" + render() + "`" + where() + " timed out after "
-                    + Console.formatDuration(timeout) + " and was killed with its child processes" + Tail.of(result.stdout(), result.stderr()),
-                    result, e);
+            throw new CmdException("`" + render() + "`" + where() + " timed out after " + Console.formatDuration(timeout)
+                    + " and was killed with its child processes" + Tail.of(out.text(), err.text()), e);
         } finally {
             RUNNING.remove(handle);
         }
@@ -268,9 +246,9 @@ public final class Cmd {
         } catch (InterruptedException e) {
             killTree(handle);
             Thread.currentThread().interrupt();
-            throw new CmdException("`" + render() + "` was interrupted and killed", null, e);
+            throw new CmdException("`" + render() + "` was interrupted and killed", e);
         } catch (ExecutionException e) {
-            throw new CmdException("`" + render() + "`" + where() + " failed: " + e.getCause().getMessage(), null, e.getCause());
+            throw new CmdException("`" + render() + "`" + where() + " failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -360,10 +338,10 @@ public final class Cmd {
                 RUNNING.remove(process);
             }
         } catch (IOException e) {
-            throw new CmdException("cannot start `" + render() + "`: " + e.getMessage(), null, e);
+            throw new CmdException("cannot start `" + render() + "`: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CmdException("`" + render() + "` was interrupted", null, e);
+            throw new CmdException("`" + render() + "` was interrupted", e);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import monet.MonetException;
 import monet.changelog.Bump;
@@ -13,13 +14,17 @@ import monet.changelog.Problem;
 import monet.changelog.Release;
 import monet.changelog.Version;
 import monet.console.Console;
+import monet.pipeline.Pipeline;
+import monet.pipeline.PipelineException;
+import monet.pipeline.Step;
 import monet.process.CmdException;
 
 /**
- * {@code release cut}: checks everything first, then moves [Unreleased] to the version, commits
- * {@code Release vX}, tags {@code vX} (annotated) and pushes branch and tag in one atomic push.
- * When anything fails after the first change, the repository is put back exactly as it was:
- * the tag deleted, the branch reset to the commit it was on, the changelog restored.
+ * {@code release cut}: checks everything first, then, as a pipeline, moves [Unreleased] to the
+ * version, commits {@code Release vX}, tags {@code vX} (annotated) and pushes branch and tag in
+ * one atomic push. Each change has its rollback, so when anything fails after the first one the
+ * repository is put back exactly as it was: the tag deleted, the branch reset to the commit it
+ * was on, the changelog restored; then the repository itself is checked.
  */
 public final class Cut {
     private final Git git;
@@ -34,15 +39,18 @@ public final class Cut {
         this.console = console;
     }
 
+    /** What each step of the cut was doing, for the message when it fails. */
+    private static final Map<String, String> DOING = Map.of("changelog", "editing CHANGELOG.md", "commit", "committing",
+            "tag", "tagging", "push", "pushing");
+
     /**
      * What a cut will do, once every check passed.
      *
      * @param version  the version to release
      * @param previous the latest tag before it, if any
      * @param head     the commit the branch is on now
-     * @param steps    the commands, in order, for {@code --dry-run}
      */
-    public record Plan(Version version, Optional<Version> previous, String head, List<String> steps) {}
+    public record Plan(Version version, Optional<Version> previous, String head) {}
 
     /**
      * Checks that a cut can go ahead: on the branch, clean tree, up to date with the remote
@@ -108,49 +116,62 @@ public final class Cut {
         if (!git.out("ls-remote", "--tags", remote, "refs/tags/" + tag).isEmpty()) {
             throw refuse("tag " + tag + " already exists on " + remote);
         }
-        List<String> steps = new ArrayList<>();
-        steps.add("move [Unreleased] in CHANGELOG.md to ## [" + version + "] - " + LocalDate.now());
-        steps.add(git.cmd("commit", "-m", "Release " + tag, "--", "CHANGELOG.md").render());
-        steps.add(git.cmd("tag", "-a", tag, "-m", "Release " + tag).render());
-        steps.add(git.cmd("push", "--atomic", remote, branch, tag).render());
-        return new Plan(version, previous, head, steps);
+        return new Plan(version, previous, head);
     }
 
-    /** Carries out a plan; on failure, restores the repository and throws a message that says so. */
-    public void execute(Plan plan) {
+    /** The cut as a pipeline: each change with the rollback that undoes it. */
+    public Pipeline pipeline(Plan plan) {
         String tag = "v" + plan.version();
         Path file = git.dir().resolve("CHANGELOG.md");
-        boolean tagged = false;
-        String stage = "editing CHANGELOG.md";
+        return Pipeline.named("release cut " + tag)
+                .step(Step.named("changelog")
+                        .describe(() -> "move [Unreleased] in CHANGELOG.md to ## [" + plan.version() + "] - " + LocalDate.now())
+                        .action(step -> Changelog.read(file).release(plan.version(), LocalDate.now()).write(file))
+                        .rollback("put CHANGELOG.md back", step -> git.run("checkout", plan.head(), "--", "CHANGELOG.md")))
+                .step(Step.named("commit")
+                        .describe(() -> git.cmd("commit", "-m", "Release " + tag, "--", "CHANGELOG.md").render())
+                        .action(step -> git.run("commit", "--quiet", "-m", "Release " + tag, "--", "CHANGELOG.md"))
+                        .rollback("reset " + branch + " to " + abbreviated(plan),
+                                step -> git.run("reset", "--quiet", "--hard", plan.head())))
+                .step(Step.named("tag")
+                        .describe(() -> git.cmd("tag", "-a", tag, "-m", "Release " + tag).render())
+                        .action(step -> git.run("tag", "-a", tag, "-m", "Release " + tag))
+                        .rollback("delete the tag " + tag, step -> git.run("tag", "-d", tag)))
+                .step(Step.named("push")
+                        .describe(() -> git.cmd("push", "--atomic", remote, branch, tag).render())
+                        .action(step -> git.run("push", "--atomic", "--quiet", remote, branch, tag)));
+    }
+
+    private static String abbreviated(Plan plan) {
+        return plan.head().substring(0, 12);
+    }
+
+    /** Carries out a plan; on failure, after the rollbacks, throws a message that says what failed and how the repository is. */
+    public void execute(Plan plan) {
         try {
-            Changelog.read(file).release(plan.version(), LocalDate.now()).write(file);
-            stage = "committing";
-            git.run("commit", "--quiet", "-m", "Release " + tag, "--", "CHANGELOG.md");
-            stage = "tagging";
-            git.run("tag", "-a", tag, "-m", "Release " + tag);
-            tagged = true;
-            stage = "pushing";
-            git.run("push", "--atomic", "--quiet", remote, branch, tag);
-        } catch (RuntimeException e) {
-            String restored = restore(plan, tagged);
-            throw new MonetException("release " + tag + " failed while " + stage + ": " + e.getMessage()
-                    + "\n" + restored, e);
+            pipeline(plan).run();
+        } catch (PipelineException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new MonetException("release v" + plan.version() + " failed while " + DOING.get(e.failedStep()) + ": "
+                    + cause.getMessage() + "\n" + state(plan), e);
         }
     }
 
-    private String restore(Plan plan, boolean tagged) {
-        List<String> problems = new ArrayList<>();
+    /** Whether the repository is back as it was, checked from outside: branch, tag, working tree. */
+    private String state(Plan plan) {
         String tag = "v" + plan.version();
-        if (tagged || git.ok("rev-parse", "--verify", "--quiet", "refs/tags/" + tag)) {
-            if (!git.ok("tag", "-d", tag)) {
-                problems.add("could not delete tag " + tag);
-            }
+        List<String> problems = new ArrayList<>();
+        if (git.ok("rev-parse", "--verify", "--quiet", "refs/tags/" + tag)) {
+            problems.add("the tag " + tag + " is still there");
         }
-        if (!git.ok("reset", "--quiet", "--hard", plan.head())) {
-            problems.add("could not reset " + branch + " to " + plan.head());
+        if (!git.out("rev-parse", "HEAD").equals(plan.head())) {
+            problems.add(branch + " is not at " + abbreviated(plan));
+        }
+        if (!git.out("status", "--porcelain", "--untracked-files=no").isEmpty()) {
+            problems.add("the working tree has changes");
         }
         return problems.isEmpty()
-                ? "the repository is back as it was: " + branch + " at " + plan.head().substring(0, 12) + ", no tag " + tag
+                ? "the repository is back as it was: " + branch + " at " + abbreviated(plan) + ", no tag " + tag
                 : "RESTORE INCOMPLETE: " + String.join("; ", problems) + " (check git status and git tag)";
     }
 

@@ -10,47 +10,47 @@ import monet.process.Cmd;
 import monet.process.CmdResult;
 
 /** git in one repository: each call is one {@code git} process, arguments passed as they are. */
-public final class Git {
+final class Git {
     private final Path dir;
 
-    public Git(Path dir) {
+    Git(Path dir) {
         this.dir = dir;
     }
 
-    public Path dir() {
+    Path dir() {
         return dir;
     }
 
     /** The command, for plans and messages. */
-    public Cmd cmd(String... args) {
+    Cmd cmd(String... args) {
         List<String> argv = new ArrayList<>(List.of("git"));
         argv.addAll(List.of(args));
         return Cmd.of(argv).dir(dir).env("GIT_TERMINAL_PROMPT", "0");
     }
 
     /** Runs git; a non-zero exit is a {@link monet.process.CmdException} with git's own message. */
-    public CmdResult run(String... args) {
+    CmdResult run(String... args) {
         return cmd(args).run();
     }
 
     /** Runs git and returns its trimmed stdout. */
-    public String out(String... args) {
+    String out(String... args) {
         return run(args).out();
     }
 
     /** True when git exits 0. */
-    public boolean ok(String... args) {
+    boolean ok(String... args) {
         return cmd(args).nothrow().run().ok();
     }
 
     /** The first line of stdout when git exits 0. */
-    public Optional<String> maybe(String... args) {
+    Optional<String> maybe(String... args) {
         CmdResult r = cmd(args).nothrow().run();
         return r.ok() && !r.out().isEmpty() ? Optional.of(r.out()) : Optional.empty();
     }
 
     /** The highest SemVer tag {@code vX.Y.Z} in the repository. */
-    public Optional<Version> latestTag() {
+    Optional<Version> latestTag() {
         return out("tag", "--list", "v*").lines().map(Version::tryParse).filter(Objects::nonNull).max(Version::compareTo);
     }
 }

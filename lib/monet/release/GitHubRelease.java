@@ -18,7 +18,7 @@ import monet.console.Secrets;
  * A GitHub release through the REST API ({@code GITHUB_API_URL}, default api.github.com):
  * created when the tag has none, updated in place when it has one, so a rerun is harmless.
  */
-public final class GitHubRelease {
+final class GitHubRelease {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String api;
@@ -32,7 +32,7 @@ public final class GitHubRelease {
      * @param repository owner/name
      * @param token      a token with contents:write (registered as a secret)
      */
-    public GitHubRelease(String api, String repository, String token) {
+    GitHubRelease(String api, String repository, String token) {
         if (!repository.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
             throw MonetException.usage("'" + repository + "' is not a GitHub owner/name");
         }
@@ -48,10 +48,10 @@ public final class GitHubRelease {
      * @param action  "created" or "updated"
      * @param url     the release's page
      */
-    public record Result(String action, String url) {}
+    record Result(String action, String url) {}
 
     /** Creates or updates the release of {@code tag}. */
-    public Result publish(String tag, String name, String body, boolean prerelease) throws IOException, InterruptedException {
+    Result publish(String tag, String name, String body, boolean prerelease) throws IOException, InterruptedException {
         ObjectNode payload = JSON.createObjectNode().put("tag_name", tag).put("name", name).put("body", body)
                 .put("prerelease", prerelease).put("draft", false);
         HttpResponse<String> existing = send("GET", "/releases/tags/" + URLEncoder.encode(tag, StandardCharsets.UTF_8), null);

@@ -18,7 +18,7 @@ import monet.process.Cmd;
  * the SDK (the password goes to {@code docker login --password-stdin}, never into arguments),
  * then pushed.
  */
-public final class Images {
+final class Images {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration PUSH_TIMEOUT = Duration.ofMinutes(15);
 
@@ -29,7 +29,7 @@ public final class Images {
      * @param dockerfile its Dockerfile, relative to the repository root
      * @param context    its build context, relative to the repository root
      */
-    public record Image(String repository, String dockerfile, String context) {
+    record Image(String repository, String dockerfile, String context) {
         /** The reference with a tag. */
         public String ref(String registry, String tag) {
             return registry + "/" + repository + ":" + tag;
@@ -43,7 +43,7 @@ public final class Images {
     }
 
     /** The two images from the configuration: ecr.repositories (backend, SSR) and image.*.dockerfile/context. */
-    public static List<Image> of(Config config) {
+    static List<Image> of(Config config) {
         List<String> repositories = config.list("ecr.repositories");
         if (repositories.size() != 2) {
             throw MonetException.usage("ecr.repositories must name two repositories, backend then SSR; it is '"

@@ -86,7 +86,7 @@ public final class ReleaseContext {
     }
 
     /** Replaces the AWS clients (tests). Returns {@code this}. */
-    public synchronized ReleaseContext clients(S3Client s3Client, EcrClient ecrClient) {
+    synchronized ReleaseContext clients(S3Client s3Client, EcrClient ecrClient) {
         this.s3 = s3Client;
         this.ecr = ecrClient;
         return this;
@@ -96,13 +96,13 @@ public final class ReleaseContext {
      * Environment added to every local command (tests put stand-ins on PATH this way), and the
      * PATH that local programs are looked up in. Default: none. Returns {@code this}.
      */
-    public ReleaseContext localEnv(Map<String, String> extra) {
+    ReleaseContext localEnv(Map<String, String> extra) {
         this.localEnv = Map.copyOf(extra);
         return this;
     }
 
     /** A local program with its arguments (found on {@link #localEnv}'s PATH when it sets one). */
-    public Cmd cmd(String program, String... args) {
+    Cmd cmd(String program, String... args) {
         List<String> argv = new ArrayList<>();
         argv.add(program);
         argv.addAll(List.of(args));
@@ -119,32 +119,32 @@ public final class ReleaseContext {
     }
 
     /** A local sh script, with {@link #localEnv}. */
-    public Cmd shell(String script) {
+    Cmd shell(String script) {
         return Cmd.shell(script).env(localEnv);
     }
 
-    public Config config() {
+    Config config() {
         return config;
     }
 
-    public Path repo() {
+    Path repo() {
         return repo;
     }
 
-    public Console console() {
+    Console console() {
         return console;
     }
 
-    public boolean dryRun() {
+    boolean dryRun() {
         return dryRun;
     }
 
-    public HostTarget host() {
+    HostTarget host() {
         return host;
     }
 
     /** An environment variable, or "". */
-    public String env(String name) {
+    String env(String name) {
         return env.getOrDefault(name, "");
     }
 
@@ -232,7 +232,7 @@ public final class ReleaseContext {
     }
 
     /** The commit being released: GITHUB_SHA, else HEAD. */
-    public String commit() {
+    String commit() {
         if (!env("GITHUB_SHA").isEmpty()) {
             return env("GITHUB_SHA");
         }
@@ -240,7 +240,7 @@ public final class ReleaseContext {
     }
 
     /** Who releases, for the lock and the audit log: the GitHub actor, else user@host. */
-    public String who() {
+    String who() {
         return HostScripts.who(env);
     }
 
@@ -250,12 +250,12 @@ public final class ReleaseContext {
     }
 
     /** The build time stamped into images. */
-    public Instant started() {
+    Instant started() {
         return started;
     }
 
     /** The region for the instance's aws CLI calls: AWS_REGION, AWS_DEFAULT_REGION, else {@code aws.region}. */
-    public String region() {
+    String region() {
         for (String name : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
             if (!env(name).isEmpty()) {
                 return env(name);
@@ -268,7 +268,7 @@ public final class ReleaseContext {
      * The ECR registry host: {@code ecr.registry}, else the proxy endpoint of an ECR authorization
      * token (ACCOUNT.dkr.ecr.REGION.amazonaws.com); a dry run shows the word ACCOUNT instead of calling AWS.
      */
-    public synchronized String registry() {
+    synchronized String registry() {
         if (registry == null) {
             String configured = config.get("ecr.registry");
             registry = !configured.isEmpty() ? configured

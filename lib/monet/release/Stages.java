@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import monet.MonetException;
 import monet.changelog.Changelog;
 import monet.changelog.Version;
@@ -18,96 +18,81 @@ import monet.pipeline.Backoff;
 import monet.pipeline.Pipeline;
 import monet.pipeline.Step;
 import monet.pipeline.StepContext;
+import monet.release.Stage.Switch;
 import monet.pipeline.WaitTimeoutException;
 import monet.process.Cmd;
 
 /**
- * The release's stages as pipeline steps, and the pipeline that runs them: e2e, build-web and
- * images run in parallel (they need nothing from each other), then sync-web, migrate,
- * github-release, deploy, verify (which rolls back on failure) and cleanup.
+ * The release's stages: their declarations ({@link #ALL}, in an order their graph allows) and
+ * their steps for one release. {@code release pipeline} is {@link #pipeline}: the stages level by
+ * level ({@link Stage#levels}), those of a level side by side; {@code release STAGE} is the same
+ * pipeline with one stage selected, so a stage run alone (as each job of release.yml does) still
+ * has the rollbacks of the stages before it armed: a failed verify rolls back the deploy.
  */
 public final class Stages {
-    /** Every stage, in pipeline order. */
-    public static final List<String> NAMES = List.of("e2e", "build-web", "sync-web", "images", "migrate",
-            "github-release", "deploy", "verify", "cleanup");
-    /** The stages that run side by side in a full pipeline. */
-    public static final List<String> PARALLEL = List.of("e2e", "build-web", "images");
+    /** Every stage, declared once. */
+    public static final List<Stage> ALL = List.of(
+            new Stage("e2e", "Run the E2E SDK tests with their secret.",
+                    "Runs e2e.command from the repository root with the variable e2e.secret names (ANTHROPIC_API_KEY);"
+                            + " without it the stage is skipped with a warning, unless --require-e2e.",
+                    List.of(), Set.of(Switch.REQUIRE_E2E), Stages::e2e),
+            new Stage("build-web", "Build the web frontend and stamp its version.",
+                    "npm ci and web.build in web.dir, then version.txt with the version in web.dist.",
+                    List.of(), Set.of(), Stages::buildWeb),
+            new Stage("images", "Build and push the backend and SSR images.",
+                    "Both builds at once (tags VERSION and latest; build args VERSION, COMMIT, BUILD_TIME), ECR login"
+                            + " through the SDK (password on stdin), then the pushes.",
+                    List.of(), Set.of(), Stages::images),
+            new Stage("sync-web", "Sync the built frontend to the deploy bucket's web/ prefix.",
+                    "With delete; only new and changed files are uploaded (size and MD5 against the ETag), with content"
+                            + " types, a year's immutable cache for content-hashed assets and no-cache for the rest; then"
+                            + " the server's compose file and nginx.conf to its config/ prefix.",
+                    List.of("e2e", "build-web"), Set.of(), Stages::syncWeb),
+            new Stage("migrate", "Run the database migrations on the instance.",
+                    "Under the deploy lock, pulls the new API image and runs app.migrate in a one-off container; the"
+                            + " app's secrets are read there from Parameter Store (app.parameters) and passed by name only.",
+                    List.of("e2e", "images"), Set.of(), Stages::migrate),
+            new Stage("github-release", "Create or update the GitHub release of the tag.",
+                    "Through GITHUB_API_URL with GITHUB_TOKEN: the image references and the version's changelog notes"
+                            + " (or the commits since the previous tag); a prerelease when the version has a '-'. Rerunning"
+                            + " updates it.",
+                    List.of("migrate"), Set.of(), Stages::githubRelease),
+            new Stage("deploy", "Deploy the version on the instance.",
+                    "Takes the deploy lock, syncs config and web from the deploy bucket, sets IMAGE_TAG and ECR_REGISTRY"
+                            + " in .env, logs in to ECR, pulls, compose up -d, records the previous tag, appends an audit"
+                            + " line and releases the lock. Its rollback, when verify fails: back to the previous tag,"
+                            + " verified.",
+                    List.of("sync-web", "migrate"), Set.of(), Stages::deploy),
+            new Stage("verify", "Check the site serves the version; roll back if not.",
+                    "Polls /api/version for the version and /ssr-health for healthy with backoff for verify.timeout"
+                            + " seconds; on failure prints both answers and rolls the deploy back, unless --no-rollback."
+                            + " Once it passes, the deploy stands.",
+                    List.of("deploy"), Set.of(Switch.NO_ROLLBACK), Stages::verify),
+            new Stage("cleanup", "Prune old images on the instance, in the background.",
+                    "Removes the registry's images other than the current, previous and latest tags, then dangling ones.",
+                    List.of("verify"), Set.of(), Stages::cleanup));
     private static final Duration HOST_TIMEOUT = Duration.ofMinutes(15);
 
-    /**
-     * Switches.
-     *
-     * @param requireE2e fail e2e instead of skipping it when its secret is absent
-     * @param noRollback let verify fail without rolling back
-     */
-    public record Options(boolean requireE2e, boolean noRollback) {}
-
     private final ReleaseContext ctx;
-    private final Options options;
+    private final Set<Switch> switches;
     private final Host host;
 
-    public Stages(ReleaseContext ctx, Options options) {
+    /** The stages of one release, with the switches given on the command line. */
+    public Stages(ReleaseContext ctx, Set<Switch> switches) {
         this.ctx = ctx;
-        this.options = options;
+        this.switches = Set.copyOf(switches);
         this.host = new Host(ctx);
     }
 
-    /** The stage names {@code --from} and {@code --only} leave, in order. */
-    public static List<String> select(String from, List<String> only) {
-        for (String name : only) {
-            check(name);
-        }
-        List<String> selected = new ArrayList<>(NAMES);
-        if (from != null) {
-            check(from);
-            selected = new ArrayList<>(NAMES.subList(NAMES.indexOf(from), NAMES.size()));
-        }
-        if (!only.isEmpty()) {
-            selected.retainAll(only);
-        }
-        return selected;
-    }
-
-    private static void check(String name) {
-        if (!NAMES.contains(name)) {
-            throw MonetException.usage("no stage '" + name + "'; the stages are: " + String.join(", ", NAMES));
-        }
-    }
-
-    /** A pipeline of the given stages (in pipeline order); the parallel ones grouped as "build". */
-    public Pipeline pipeline(String title, List<String> names) {
+    /** Every stage, level by level, the stages of a level side by side: narrow it with {@link Pipeline#only}. */
+    public Pipeline pipeline(String title) {
         Pipeline pipeline = Pipeline.named(title).dryRun(ctx.dryRun());
-        List<String> together = PARALLEL.stream().filter(names::contains).toList();
-        boolean grouped = together.size() > 1;
-        for (String name : NAMES) {
-            if (!names.contains(name)) {
-                continue;
-            }
-            if (grouped && together.contains(name)) {
-                if (name.equals(together.get(0))) {
-                    pipeline.parallel("build", together.stream().map(this::step).toArray(Step[]::new));
-                }
-                continue;
-            }
-            pipeline.step(step(name));
+        for (List<Stage> level : Stage.levels(ALL)) {
+            Step[] steps = level.stream().map(stage -> stage.step().apply(this)).toArray(Step[]::new);
+            pipeline = steps.length == 1 ? pipeline.step(steps[0])
+                    : pipeline.parallel(String.join(" + ", level.stream().map(Stage::name).toList()), steps);
         }
         return pipeline;
-    }
-
-    /** One stage as a step. */
-    public Step step(String name) {
-        switch (name) {
-            case "e2e": return e2e();
-            case "build-web": return buildWeb();
-            case "sync-web": return syncWeb();
-            case "images": return images();
-            case "migrate": return migrate();
-            case "github-release": return githubRelease();
-            case "deploy": return deploy();
-            case "verify": return verify();
-            case "cleanup": return cleanup();
-            default: check(name); throw new IllegalStateException(name);
-        }
     }
 
     private String version() {
@@ -119,18 +104,18 @@ public final class Stages {
         String command = ctx.config().get("e2e.command");
         return Step.named("e2e")
                 .describe(() -> "$ " + Cmd.shell(command).render() + "   (in " + ctx.repo() + ", with " + secret + "; "
-                        + (options.requireE2e() ? "fails" : "skipped with a warning") + " when " + secret + " is not set)")
+                        + (switches.contains(Switch.REQUIRE_E2E) ? "fails" : "skipped with a warning") + " when " + secret + " is not set)")
                 .action(step -> {
                     String value = ctx.env(secret);
                     if (value.isEmpty()) {
-                        if (options.requireE2e()) {
+                        if (switches.contains(Switch.REQUIRE_E2E)) {
                             throw new MonetException("the E2E tests need " + secret + ", which is not set (--require-e2e)");
                         }
                         step.skip("E2E tests not run: " + secret + " is not set (--require-e2e makes this a failure)");
                     }
-                    step.run(ctx.shell(command).dir(ctx.repo()).secretEnv(secret, value).timeout(Duration.ofMinutes(30))
+                    ctx.shell(command).dir(ctx.repo()).secretEnv(secret, value).timeout(Duration.ofMinutes(30))
                             .onStdout(line -> step.console().info("  " + line))
-                            .onStderr(line -> step.console().info("  " + line)));
+                            .onStderr(line -> step.console().info("  " + line)).run();
                 });
     }
 
@@ -153,9 +138,8 @@ public final class Stages {
                 .describe(() -> "in " + webDir() + ":\n       $ " + install.render() + "\n       $ " + build.render()
                         + "\n       write " + dist().resolve("version.txt") + " = " + version())
                 .action(step -> {
-                    step.run(install.onStderr(line -> step.console().info("  " + line)));
-                    step.run(build.onStdout(line -> step.console().info("  " + line))
-                            .onStderr(line -> step.console().info("  " + line)));
+                    install.onStderr(line -> step.console().info("  " + line)).run();
+                    build.onStdout(line -> step.console().info("  " + line)).onStderr(line -> step.console().info("  " + line)).run();
                     if (!Files.isDirectory(dist())) {
                         throw new MonetException("the build did not produce " + dist() + " (web.build = '"
                                 + ctx.config().get("web.build") + "', web.dist = '" + ctx.config().get("web.dist") + "')");
@@ -279,7 +263,7 @@ public final class Stages {
     }
 
     private Step deploy() {
-        return Step.named("deploy")
+        Step deploy = Step.named("deploy")
                 .describe(() -> host.describe("deploy " + version(), ctx.scripts().deploy(version(), ctx.registry(), ctx.bucket())))
                 .action(step -> {
                     Map<String, String> result = host.run("deploy " + version(),
@@ -287,6 +271,11 @@ public final class Stages {
                     String previous = result.getOrDefault("previous", "");
                     step.note(previous.isEmpty() ? "first deploy" : "previous: " + previous);
                 });
+        if (switches.contains(Switch.NO_ROLLBACK)) {
+            return deploy;
+        }
+        return deploy.rollback("roll back to the previous IMAGE_TAG (.previous-tag on the host) and verify that version",
+                step -> step.note("now " + rollBack("", step) + ", serving and healthy"));
     }
 
     private Verifier verifier() {
@@ -295,37 +284,28 @@ public final class Stages {
                 Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(15)));
     }
 
+    /** A point of no return: once the site serves the version, the deploy stands. */
     private Step verify() {
         return Step.named("verify")
-                .describe(() -> verifier().describe(version()) + (options.noRollback() ? "; --no-rollback: no rollback"
-                        : ";\n     on failure print both answers, roll back to the previous IMAGE_TAG (.previous-tag on the host)"
-                                + " and verify that version"))
+                .describe(() -> verifier().describe(version()) + (switches.contains(Switch.NO_ROLLBACK)
+                        ? "; --no-rollback: on failure the version stays deployed" : "; on failure print both answers"))
                 .action(step -> {
                     try {
                         step.note(verifier().await(version()));
                     } catch (WaitTimeoutException failed) {
-                        if (options.noRollback()) {
-                            throw new MonetException("verification of " + version() + " failed: " + failed.getMessage()
-                                    + "\n(--no-rollback: " + version() + " stays deployed)", failed);
-                        }
-                        step.console().error("verify", "verification of " + version() + " failed: " + failed.getMessage()
-                                + "\nrolling back");
-                        String restored;
-                        try {
-                            restored = rollBack("", step);
-                        } catch (Exception rollbackFailed) {
-                            throw new MonetException("verification of " + version() + " failed: " + failed.getMessage()
-                                    + "\nand the ROLLBACK FAILED too: " + rollbackFailed.getMessage()
-                                    + "\n(see 'release status'; roll back by hand with 'release rollback VERSION')", rollbackFailed);
-                        }
                         throw new MonetException("verification of " + version() + " failed: " + failed.getMessage()
-                                + "\nROLLED BACK to " + restored + ", which is serving and healthy", failed);
+                                + (switches.contains(Switch.NO_ROLLBACK) ? "\n(--no-rollback: " + version() + " stays deployed)"
+                                : ""), failed);
                     }
-                });
+                })
+                .commits();
     }
 
-    /** Rolls back to the given version (or the recorded previous one) and verifies it; returns the version. */
-    String rollBack(String versionOrEmpty, StepContext step) throws Exception {
+    /**
+     * Rolls back to the given version (or the recorded previous one) and verifies it; returns the
+     * version. When that fails, says where to look and what to run.
+     */
+    private String rollBack(String versionOrEmpty, StepContext step) throws Exception {
         Map<String, String> result = host.run("rollback", ctx.scripts().rollback(versionOrEmpty), HOST_TIMEOUT);
         String target = result.getOrDefault("rolled-back-to", versionOrEmpty);
         step.console().info("rolled back to " + target + " (from " + result.getOrDefault("from", "?") + "); verifying it");

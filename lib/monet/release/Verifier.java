@@ -16,7 +16,7 @@ import monet.pipeline.Wait;
  * Checks a deployed version from outside: {@code /api/version} must report it and
  * {@code /ssr-health} must say {@code healthy}, polled with backoff until a deadline.
  */
-public final class Verifier {
+final class Verifier {
     private static final Pattern VERSION_FIELD = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern HEALTHY = Pattern.compile("(?i)(?<![a-z])healthy\\b");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -32,14 +32,14 @@ public final class Verifier {
      * @param deadline how long to keep polling
      * @param backoff  the delays between polls
      */
-    public Verifier(String site, Duration deadline, Backoff backoff) {
+    Verifier(String site, Duration deadline, Backoff backoff) {
         this.site = site.endsWith("/") ? site.substring(0, site.length() - 1) : site;
         this.deadline = deadline;
         this.backoff = backoff;
     }
 
     /** The two URLs, for messages. */
-    public String describe(String version) {
+    String describe(String version) {
         return "poll " + site + "/api/version until it reports " + version + " and " + site
                 + "/ssr-health until it says healthy (" + backoff + ", up to " + deadline.toSeconds() + "s)";
     }
@@ -50,7 +50,7 @@ public final class Verifier {
      * @return what both endpoints answered last
      * @throws monet.pipeline.WaitTimeoutException with both last answers when the deadline passes
      */
-    public String await(String version) throws Exception {
+    String await(String version) throws Exception {
         return Wait.until("the site to serve " + version + " with SSR healthy", attempt -> {
             Answer api = get("/api/version");
             Answer ssr = get("/ssr-health");
@@ -63,7 +63,7 @@ public final class Verifier {
     }
 
     /** One look at both endpoints, for {@code status}. */
-    public String snapshot() throws InterruptedException {
+    String snapshot() throws InterruptedException {
         return "/api/version: " + get("/api/version") + "\n/ssr-health: " + get("/ssr-health");
     }
 

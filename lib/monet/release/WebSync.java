@@ -41,11 +41,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * as {@code assets/index-BdX3k9aQ.js}; {@code no-cache} for the rest, so that
  * {@code index.html} and {@code version.txt} are always fresh). Uploads run in parallel.
  */
-public final class WebSync {
+final class WebSync {
     /** Cache-Control of content-hashed files. */
-    public static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    static final String IMMUTABLE = "public, max-age=31536000, immutable";
     /** Cache-Control of every other file. */
-    public static final String NO_CACHE = "no-cache";
+    static final String NO_CACHE = "no-cache";
     private static final Pattern HASHED = Pattern.compile("[.-]([A-Za-z0-9_]{8,})\\.[A-Za-z0-9]+$");
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"), Map.entry("htm", "text/html; charset=utf-8"),
@@ -72,7 +72,7 @@ public final class WebSync {
      * @param bucket the bucket
      * @param prefix the key prefix, such as {@code web/}
      */
-    public WebSync(S3Client s3, String bucket, String prefix) {
+    WebSync(S3Client s3, String bucket, String prefix) {
         this.s3 = s3;
         this.bucket = bucket;
         this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
@@ -86,7 +86,7 @@ public final class WebSync {
      * @param unchanged files already there with the same size and MD5
      * @param bytes     bytes uploaded
      */
-    public record Result(int uploaded, int deleted, int unchanged, long bytes) {
+    record Result(int uploaded, int deleted, int unchanged, long bytes) {
         @Override
         public String toString() {
             return uploaded + " uploaded (" + bytes + " bytes), " + deleted + " deleted, " + unchanged + " unchanged";
@@ -100,7 +100,7 @@ public final class WebSync {
      * pages come in parallel) and the local hashing run at the same time; then the changed files
      * are uploaded in parallel and the objects without a local file deleted.
      */
-    public Result sync(Path dir) throws Exception {
+    Result sync(Path dir) throws Exception {
         if (!Files.isDirectory(dir)) {
             throw new MonetException(dir + " is not a directory: nothing to sync");
         }
@@ -196,7 +196,7 @@ public final class WebSync {
     }
 
     /** The Content-Type for a file name. */
-    public static String contentType(String name) {
+    static String contentType(String name) {
         int dot = name.lastIndexOf('.');
         String extension = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
         return TYPES.getOrDefault(extension, "application/octet-stream");
@@ -207,7 +207,7 @@ public final class WebSync {
      * letters and digits after a {@code -} or {@code .}, with at least one digit or capital, as
      * Vite and webpack name them), else no-cache.
      */
-    public static String cacheControl(String relative) {
+    static String cacheControl(String relative) {
         String name = relative.substring(relative.lastIndexOf('/') + 1);
         Matcher m = HASHED.matcher(name);
         return m.find() && m.group(1).chars().anyMatch(c -> Character.isDigit(c) || Character.isUpperCase(c))

@@ -69,7 +69,7 @@ public final class Remote {
     }
 
     /** A Remote with an explicit shell (tests, and --via local on the server). */
-    public Remote(Config config, Options options, RemoteShell shell) {
+    Remote(Config config, Options options, RemoteShell shell) {
         this(config, options);
         this.shell = shell;
     }

@@ -14,7 +14,7 @@ import monet.text.TextTable;
  * The server's state as {@code remote status} reports it (containers, disk, health answers), read
  * from the sectioned output of the host's status.sh, as JSON or a readable summary.
  */
-public final class ServerStatus {
+final class ServerStatus {
     static final String SECTION = "==monet== ";
     static final String HTTP = "==monet-http== ";
     private final Map<String, List<String>> sections = new LinkedHashMap<>();
@@ -24,7 +24,7 @@ public final class ServerStatus {
      * @param output what the status script printed
      * @param paths  the paths df was asked about, in order (/, the data directory)
      */
-    public ServerStatus(String output, List<String> paths) {
+    ServerStatus(String output, List<String> paths) {
         this.paths = paths;
         List<String> current = null;
         for (String line : output.lines().toList()) {
@@ -38,7 +38,7 @@ public final class ServerStatus {
     }
 
     /** The report as JSON: containers, disk, api_version, ssr_health. */
-    public ObjectNode json(ObjectMapper mapper) {
+    ObjectNode json(ObjectMapper mapper) {
         ObjectNode root = mapper.createObjectNode();
         ArrayNode containers = root.putArray("containers");
         for (String line : sections.getOrDefault("containers", List.of())) {
@@ -67,7 +67,7 @@ public final class ServerStatus {
     }
 
     /** True when every container runs and both health endpoints answer 2xx. */
-    public boolean healthy() {
+    boolean healthy() {
         ObjectNode json = json(new ObjectMapper());
         boolean running = !json.get("containers").isEmpty();
         for (JsonNode c : json.get("containers")) {
@@ -94,7 +94,7 @@ public final class ServerStatus {
     }
 
     /** A readable summary, ending with a newline. */
-    public String text() {
+    String text() {
         ObjectNode json = json(new ObjectMapper());
         TextTable containers = new TextTable().indent("  ");
         json.get("containers").forEach(c -> containers.row(c.get("name").asText(), c.get("state").asText(),

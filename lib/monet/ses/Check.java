@@ -8,9 +8,9 @@ package monet.ses;
  * @param detail what SES said
  * @param fix    what to do ("" when ok)
  */
-public record Check(String name, State state, String detail, String fix) {
+record Check(String name, State state, String detail, String fix) {
     /** How a check stands. */
-    public enum State {
+    enum State {
         OK("ok"), WARNING("warning"), PROBLEM("PROBLEM");
 
         private final String label;
@@ -19,7 +19,7 @@ public record Check(String name, State state, String detail, String fix) {
             this.label = label;
         }
 
-        public String label() {
+        String label() {
             return label;
         }
     }

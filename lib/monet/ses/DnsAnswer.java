@@ -10,11 +10,11 @@ import java.util.List;
  *                without the trailing dot, MX as "PRIORITY host"
  * @param error   why the lookup failed ("" otherwise)
  */
-public record DnsAnswer(Outcome outcome, List<String> values, String error) {
+record DnsAnswer(Outcome outcome, List<String> values, String error) {
     /** How a lookup ended. */
-    public enum Outcome { FOUND, NO_SUCH_NAME, NO_RECORD, FAILED }
+    enum Outcome { FOUND, NO_SUCH_NAME, NO_RECORD, FAILED }
 
-    public DnsAnswer {
+    DnsAnswer {
         values = List.copyOf(values);
     }
 
@@ -31,7 +31,7 @@ public record DnsAnswer(Outcome outcome, List<String> values, String error) {
     }
 
     /** True when the name or the record does not exist. */
-    public boolean absent() {
+    boolean absent() {
         return outcome == Outcome.NO_SUCH_NAME || outcome == Outcome.NO_RECORD;
     }
 }

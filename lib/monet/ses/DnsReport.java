@@ -17,7 +17,7 @@ import monet.text.TextTable;
  * the verification TXT, the three DKIM CNAMEs, SPF and DMARC on the domain, and the MAIL FROM
  * domain's MX and SPF.
  */
-public final class DnsReport {
+final class DnsReport {
     static final String SPF = "v=spf1 include:amazonses.com ~all";
     private static final Pattern DMARC_POLICY = Pattern.compile("(?i)(^|;)\\s*p\\s*=\\s*(none|quarantine|reject)\\s*(;|$)");
 
@@ -39,13 +39,13 @@ public final class DnsReport {
      * @param mailFromDomain    the MAIL FROM domain SES has (else the configured one)
      * @param unknown           why the tokens are unknown ("" when SES answered)
      */
-    public record Expected(String verificationToken, List<String> dkimTokens, String mailFromDomain, String unknown) {
-        public Expected {
+    record Expected(String verificationToken, List<String> dkimTokens, String mailFromDomain, String unknown) {
+        Expected {
             dkimTokens = List.copyOf(dkimTokens);
         }
 
         /** Asks SES; when it cannot answer, says why and keeps the checks that need no token. */
-        public static Expected fromSes(SesInspector inspector, SesSettings settings) {
+        static Expected fromSes(SesInspector inspector, SesSettings settings) {
             try {
                 SesSnapshot.Verification v = inspector.domainVerification();
                 SesSnapshot.Dkim dkim = inspector.dkim();
@@ -64,7 +64,7 @@ public final class DnsReport {
     }
 
     /** Resolves every record with {@code resolver} and compares it with {@code expected}. */
-    public static DnsReport check(SesSettings s, Expected expected, DnsResolver resolver) {
+    static DnsReport check(SesSettings s, Expected expected, DnsResolver resolver) {
         List<RecordCheck> checks = new ArrayList<>();
         String verificationName = "_amazonses." + s.domain();
         if (expected.verificationToken() == null) {
@@ -158,12 +158,12 @@ public final class DnsReport {
         return "\"" + text + "\"";
     }
 
-    public List<RecordCheck> checks() {
+    List<RecordCheck> checks() {
         return checks;
     }
 
     /** True when every record is as SES expects. */
-    public boolean ok() {
+    boolean ok() {
         return checks.stream().allMatch(c -> c.status() == RecordCheck.Status.OK);
     }
 
@@ -171,7 +171,7 @@ public final class DnsReport {
      * Prints the report: the table (or JSON) on stdout, each record that is not ok as an error
      * with the expected value on stderr. Returns the exit code: 1 unless every record is ok.
      */
-    public int print(Console console, boolean json) {
+    int print(Console console, boolean json) {
         console.outRaw(json ? json() + "\n" : table(console));
         long bad = 0;
         for (RecordCheck c : checks) {
@@ -186,13 +186,21 @@ public final class DnsReport {
             console.success("every DNS record SES needs for " + settings.domain() + " is in place");
             return 0;
         }
-        console.error(null, bad + " of " + checks.size() + " DNS records are not as SES expects; terraform apply in "
-                + "infrastructure/ creates them, then allow for DNS propagation");
+        long unasked = checks.stream().filter(c -> c.status() == RecordCheck.Status.ERROR).count();
+        if (unasked > 0) {
+            // Nothing is known about these records: Terraform is not the fix, the resolver is.
+            console.error(null, "DNS could not be asked about " + unasked + " of " + checks.size() + " records (resolver: "
+                    + resolver + "): check the network, or name a DNS server that answers with --resolver HOST[:PORT]");
+        }
+        if (bad > unasked) {
+            console.error(null, (bad - unasked) + " of " + checks.size() + " DNS records are not as SES expects; terraform apply in "
+                    + "infrastructure/ creates them, then allow for DNS propagation");
+        }
         return 1;
     }
 
     /** The table: record, status, type, name, expected, found. */
-    public String table(Console console) {
+    String table(Console console) {
         TextTable table = new TextTable("RECORD", "STATUS", "TYPE", "NAME", "EXPECTED", "FOUND").paint(1);
         for (RecordCheck c : checks) {
             String sgr = c.status() == RecordCheck.Status.OK ? "32" : "31";
@@ -208,7 +216,7 @@ public final class DnsReport {
     }
 
     /** Everything as JSON. */
-    public String json() {
+    String json() {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("ok", ok());

@@ -1,7 +1,7 @@
 package monet.ses;
 
 /** Looks up DNS records (TXT, CNAME, MX) of one name at a time. */
-public interface DnsResolver {
+interface DnsResolver {
     /** The records of {@code type} at {@code name}; never throws for DNS failures (see {@link DnsAnswer#outcome()}). */
     DnsAnswer lookup(String name, String type);
 

@@ -23,14 +23,14 @@ import monet.MonetException;
  * DNS through the JDK's own JNDI DNS provider: no extra dependency, a server of our choice
  * (tests use a local dnsmasq), no caching between lookups (so a fixed record shows at once).
  */
-public final class JndiDnsResolver implements DnsResolver {
+final class JndiDnsResolver implements DnsResolver {
     private static final Pattern SERVER = Pattern.compile("(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9.-]+)(?::(\\d{1,5}))?");
     private final String server;
     /** Set once the server failed to answer: the remaining lookups fail at once instead of each waiting ~7 s. */
     private String unreachable;
 
     /** A resolver that asks {@code server} ("HOST", "HOST:PORT", "[IPv6]:PORT"), or the system's resolvers when blank. */
-    public JndiDnsResolver(String server) {
+    JndiDnsResolver(String server) {
         String s = server == null ? "" : server.strip();
         if (!s.isEmpty()) {
             Matcher m = SERVER.matcher(s);

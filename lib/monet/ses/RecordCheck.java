@@ -13,17 +13,17 @@ import java.util.List;
  * @param found    what DNS serves there
  * @param note     why it is wrong or unknown ("" when ok or missing)
  */
-public record RecordCheck(String record, String type, String name, Status status, String expected, List<String> found,
+record RecordCheck(String record, String type, String name, Status status, String expected, List<String> found,
         String note) {
     /** How a record compares. */
-    public enum Status { OK, MISSING, WRONG, UNKNOWN, ERROR }
+    enum Status { OK, MISSING, WRONG, UNKNOWN, ERROR }
 
-    public RecordCheck {
+    RecordCheck {
         found = List.copyOf(found);
     }
 
     /** The status in lower case, as printed. */
-    public String label() {
+    String label() {
         return status.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

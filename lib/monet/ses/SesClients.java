@@ -14,9 +14,9 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  * @param v2     SES v2 (2019-09-27)
  * @param region the region both talk to
  */
-public record SesClients(SesClient v1, SesV2Client v2, String region) implements AutoCloseable {
+record SesClients(SesClient v1, SesV2Client v2, String region) implements AutoCloseable {
     /** Clients from the AWS SDK's chains (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ...). */
-    public static SesClients connect(Config config) {
+    static SesClients connect(Config config) {
         return new SesClients(Aws.client(SesClient.builder(), config), Aws.client(SesV2Client.builder(), config),
                 Aws.region(config).id());
     }

@@ -12,29 +12,29 @@ import software.amazon.awssdk.services.ses.model.IdentityVerificationAttributes;
 import software.amazon.awssdk.services.sesv2.model.GetAccountResponse;
 
 /** Reads the sender's SES setup ({@link SesSnapshot}) through SES v1 and v2. */
-public final class SesInspector {
+final class SesInspector {
     private final SesClients clients;
     private final SesSettings settings;
 
-    public SesInspector(SesClients clients, SesSettings settings) {
+    SesInspector(SesClients clients, SesSettings settings) {
         this.clients = clients;
         this.settings = settings;
     }
 
     /** Everything {@code status} shows. */
-    public SesSnapshot snapshot() {
+    SesSnapshot snapshot() {
         Map<String, IdentityVerificationAttributes> verification = verification();
         return new SesSnapshot(toVerification(verification.get(settings.domain())),
                 toVerification(verification.get(settings.sender())), dkim(), mailFrom(), account(), quota());
     }
 
     /** The domain identity's verification, or null when SES has none. */
-    public SesSnapshot.Verification domainVerification() {
+    SesSnapshot.Verification domainVerification() {
         return toVerification(verification().get(settings.domain()));
     }
 
     /** The domain's DKIM attributes. */
-    public SesSnapshot.Dkim dkim() {
+    SesSnapshot.Dkim dkim() {
         IdentityDkimAttributes a = call("GetIdentityDkimAttributes", () -> clients.v1()
                 .getIdentityDkimAttributes(r -> r.identities(settings.domain())).dkimAttributes().get(settings.domain()));
         if (a == null) {
@@ -45,7 +45,7 @@ public final class SesInspector {
     }
 
     /** The domain's custom MAIL FROM. */
-    public SesSnapshot.MailFrom mailFrom() {
+    SesSnapshot.MailFrom mailFrom() {
         GetIdentityMailFromDomainAttributesResponse response = call("GetIdentityMailFromDomainAttributes",
                 () -> clients.v1().getIdentityMailFromDomainAttributes(r -> r.identities(settings.domain())));
         IdentityMailFromDomainAttributes a = response.mailFromDomainAttributes().get(settings.domain());
@@ -60,7 +60,7 @@ public final class SesInspector {
      * Production access and sending from SES v2 GetAccount; where the endpoint does not
      * implement it, sending from SES v1 and production access unknown (v1 cannot tell).
      */
-    public SesSnapshot.Account account() {
+    SesSnapshot.Account account() {
         GetAccountResponse account;
         try {
             account = clients.v2().getAccount(r -> {});
@@ -68,12 +68,21 @@ public final class SesInspector {
             String note = AwsErrors.unsupported(e)
                     ? "this SES endpoint does not implement SES v2 GetAccount (" + AwsErrors.describe(e) + ")"
                     : "SES v2 GetAccount failed: " + AwsErrors.describe(e);
+            if (AwsErrors.denied(e)) {
+                throw refused(e, "GetAccount");
+            }
             Boolean sending = null;
             String sendingNote = "";
             try {
                 sending = clients.v1().getAccountSendingEnabled().enabled();
             } catch (SdkException v1) {
-                sendingNote = "neither SES v2 GetAccount nor SES v1 GetAccountSendingEnabled answered (" + AwsErrors.describe(v1) + ")";
+                if (AwsErrors.denied(v1)) {
+                    throw refused(v1, "GetAccountSendingEnabled");
+                }
+                sendingNote = AwsErrors.unsupported(v1)
+                        ? "this SES endpoint implements neither SES v2 GetAccount nor SES v1 GetAccountSendingEnabled;"
+                                + " it does answer GetSendQuota (the quota below)"
+                        : "neither SES v2 GetAccount nor SES v1 GetAccountSendingEnabled answered (" + AwsErrors.describe(v1) + ")";
             }
             return new SesSnapshot.Account("ses v1", null, sending, "", "", note, sendingNote);
         }
@@ -84,7 +93,7 @@ public final class SesInspector {
     }
 
     /** The quota and what was sent in the last 24 hours (SES v1 GetSendQuota). */
-    public SesSnapshot.Quota quota() {
+    SesSnapshot.Quota quota() {
         GetSendQuotaResponse q = call("GetSendQuota", () -> clients.v1().getSendQuota());
         return new SesSnapshot.Quota(q.max24HourSend(), q.maxSendRate(), q.sentLast24Hours());
     }
@@ -103,9 +112,17 @@ public final class SesInspector {
         try {
             return request.get();
         } catch (SdkException e) {
+            if (AwsErrors.denied(e)) {
+                throw refused(e, operation);
+            }
             throw new MonetException("cannot read SES in " + clients.region() + " (" + operation + "): "
                     + AwsErrors.describe(e) + "; check the AWS credentials and region (AWS_PROFILE, AWS_REGION)", e);
         }
+    }
+
+    private MonetException refused(SdkException e, String operation) {
+        return new MonetException("cannot read SES in " + clients.region() + " (" + operation + "): "
+                + AwsErrors.deniedAdvice(e, operation) + " (SES said: " + AwsErrors.describe(e) + ")", e);
     }
 
     private static String orEmpty(String value) {

@@ -8,17 +8,17 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ses.SesClient;
 
 /** Sends a {@link TestMessage} through SES v1 SendEmail and turns SES's refusals into what to do. */
-public final class SesMailer {
+final class SesMailer {
     private final SesClient ses;
     private final SesSettings settings;
 
-    public SesMailer(SesClient ses, SesSettings settings) {
+    SesMailer(SesClient ses, SesSettings settings) {
         this.ses = ses;
         this.settings = settings;
     }
 
     /** Sends it and returns SES's message id; a refusal throws a {@link MonetException} that says which and what to do. */
-    public String send(TestMessage message) {
+    String send(TestMessage message) {
         try {
             return ses.sendEmail(r -> r.source(message.from())
                     .destination(d -> d.toAddresses(message.to()))
@@ -44,6 +44,9 @@ public final class SesMailer {
         if (e instanceof SdkClientException) {
             return new MonetException("cannot reach SES in " + s.region() + ": " + AwsErrors.describe(e)
                     + "; check the network, AWS credentials and region (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL)", e);
+        }
+        if (AwsErrors.denied(e)) {
+            return new MonetException("SES refused the send: " + AwsErrors.deniedAdvice(e, "SendEmail") + ses, e);
         }
         if (lower.contains("not verified")) {
             // SES names the identities that failed: "... failed the check in region US-EAST-1: a@x, b@y"

@@ -10,25 +10,25 @@ import monet.console.Console;
 import monet.text.TextTable;
 
 /** Whether production email can be sent: judges a {@link SesSnapshot}, one {@link Check} per part, each problem with its fix. */
-public final class SesReadiness {
+final class SesReadiness {
     static final String README = "see docs/ses-test.md, 'The SES sandbox and production access'";
 
     private final SesSettings settings;
     private final SesSnapshot snapshot;
     private final List<Check> checks;
 
-    public SesReadiness(SesSettings settings, SesSnapshot snapshot) {
+    SesReadiness(SesSettings settings, SesSnapshot snapshot) {
         this.settings = settings;
         this.snapshot = snapshot;
         this.checks = List.copyOf(assess(settings, snapshot));
     }
 
-    public List<Check> checks() {
+    List<Check> checks() {
         return checks;
     }
 
     /** True when nothing blocks sending (warnings allowed). */
-    public boolean ok() {
+    boolean ok() {
         return checks.stream().noneMatch(c -> c.state() == Check.State.PROBLEM);
     }
 
@@ -88,21 +88,33 @@ public final class SesReadiness {
         String cnames = d.tokens().stream()
                 .map(t -> t + "._domainkey." + s.domain() + " CNAME " + t + ".dkim.amazonses.com")
                 .collect(Collectors.joining("; "));
+        if (d.tokens().isEmpty() || "NotStarted".equalsIgnoreCase(d.status())) {
+            return unsigned(s, name, "not set up (" + d.status() + ")",
+                    "create it: terraform apply (aws_ses_domain_dkim), or aws ses verify-domain-dkim --domain " + s.domain()
+                            + ", then publish the 3 CNAMEs it returns");
+        }
         if (!d.enabled()) {
-            return Check.problem(name, "signing disabled; " + d.status() + "; " + tokens,
+            return unsigned(s, name, "signing disabled; " + d.status() + "; " + tokens,
                     "enable it: aws ses set-identity-dkim-enabled --identity " + s.domain() + " --dkim-enabled");
         }
         if (d.verified()) {
             return Check.ok(name, "verified; " + tokens);
         }
-        if (d.tokens().isEmpty() || "NotStarted".equalsIgnoreCase(d.status())) {
-            return Check.problem(name, "not set up (" + d.status() + ")",
-                    "create it: terraform apply (aws_ses_domain_dkim), or aws ses verify-domain-dkim --domain " + s.domain()
-                            + ", then publish the 3 CNAMEs it returns");
-        }
         String state = "Pending".equalsIgnoreCase(d.status()) ? "DKIM pending" : "DKIM " + d.status();
-        return Check.problem(name, d.status() + "; " + tokens,
+        return unsigned(s, name, d.status() + "; " + tokens,
                 state + ": publish these 3 CNAMEs: " + cnames + " (terraform apply creates them; check with 'ses-test dns')");
+    }
+
+    /**
+     * Mail without a DKIM signature still goes out: a warning that says what it costs, or a
+     * problem where {@code ses.require-dkim} asks for strictness.
+     */
+    private static Check unsigned(SesSettings s, String name, String detail, String fix) {
+        if (s.requireDkim()) {
+            return Check.problem(name, detail + " (ses.require-dkim: no mail without DKIM)", fix);
+        }
+        return Check.warning(name, detail + "; SES sends unsigned meanwhile: receivers trust such mail less (more of it"
+                + " lands in spam) and DMARC rests on SPF of the MAIL FROM domain alone", fix);
     }
 
     private static Check mailFrom(SesSettings s, SesSnapshot.MailFrom m) {
@@ -193,7 +205,7 @@ public final class SesReadiness {
      * warning as a warning, with its fix, on stderr. Returns the exit code: 1 when something
      * blocks sending.
      */
-    public int print(Console console, boolean json) {
+    int print(Console console, boolean json) {
         console.outRaw(json ? json() + "\n" : table(console));
         for (Check c : checks) {
             if (c.state() == Check.State.PROBLEM) {
@@ -212,7 +224,7 @@ public final class SesReadiness {
     }
 
     /** The table: one row per check; the state coloured on a terminal. */
-    public String table(Console console) {
+    String table(Console console) {
         TextTable table = new TextTable("CHECK", "STATE", "DETAIL").paint(1);
         for (Check c : checks) {
             table.row(colour(c.state()), List.of(c.name(), c.state().label(), c.detail()));
@@ -229,7 +241,7 @@ public final class SesReadiness {
     }
 
     /** Everything as JSON: settings, what SES said, each check and whether sending works. */
-    public String json() {
+    String json() {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("ok", ok());

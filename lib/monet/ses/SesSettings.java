@@ -12,10 +12,11 @@ import monet.config.Config;
  * @param domain         the domain identity ({@code ses.domain}, else the sender's domain)
  * @param mailFromDomain the custom MAIL FROM domain ({@code ses.mail-from} + "." + domain)
  * @param region         the SES region, e.g. us-east-1
+ * @param requireDkim    whether DKIM that is not verified blocks ({@code ses.require-dkim}) or only warns
  */
-public record SesSettings(String sender, String domain, String mailFromDomain, String region) {
+record SesSettings(String sender, String domain, String mailFromDomain, String region, boolean requireDkim) {
     /** The settings from configuration, with the region the AWS clients use. */
-    public static SesSettings from(Config config, String region) {
+    static SesSettings from(Config config, String region) {
         String sender = config.require("ses.sender").strip();
         int at = sender.lastIndexOf('@');
         if (at <= 0 || at == sender.length() - 1) {
@@ -25,11 +26,15 @@ public record SesSettings(String sender, String domain, String mailFromDomain, S
         domain = normalize(domain);
         String sub = config.get("ses.mail-from").strip();
         String mailFrom = sub.isEmpty() ? "" : normalize(sub.endsWith("." + domain) || sub.equals(domain) ? sub : sub + "." + domain);
-        return new SesSettings(sender, domain, mailFrom, region);
+        String strict = config.get("ses.require-dkim").strip();
+        if (!strict.equals("true") && !strict.equals("false")) {
+            throw MonetException.usage("ses.require-dkim '" + strict + "' is not true or false");
+        }
+        return new SesSettings(sender, domain, mailFrom, region, Boolean.parseBoolean(strict));
     }
 
     /** The MX host SES expects for the MAIL FROM domain in this region. */
-    public String feedbackHost() {
+    String feedbackHost() {
         return "feedback-smtp." + region + ".amazonses.com";
     }
 

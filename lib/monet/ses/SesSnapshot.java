@@ -12,7 +12,7 @@ import java.util.List;
  * @param account       sandbox or production, sending enabled
  * @param quota         the sending quota
  */
-public record SesSnapshot(Verification domain, Verification senderAddress, Dkim dkim, MailFrom mailFrom,
+record SesSnapshot(Verification domain, Verification senderAddress, Dkim dkim, MailFrom mailFrom,
         Account account, Quota quota) {
 
     /**
@@ -21,8 +21,8 @@ public record SesSnapshot(Verification domain, Verification senderAddress, Dkim 
      * @param status Success, Pending, Failed, TemporaryFailure or NotStarted
      * @param token  the TXT value for {@code _amazonses.DOMAIN} ("" for addresses)
      */
-    public record Verification(String status, String token) {
-        public boolean verified() {
+    record Verification(String status, String token) {
+        boolean verified() {
             return "Success".equalsIgnoreCase(status);
         }
     }
@@ -34,12 +34,12 @@ public record SesSnapshot(Verification domain, Verification senderAddress, Dkim 
      * @param status  Success, Pending, Failed, TemporaryFailure or NotStarted
      * @param tokens  the three tokens: CNAME {@code TOKEN._domainkey.DOMAIN} to {@code TOKEN.dkim.amazonses.com}
      */
-    public record Dkim(boolean enabled, String status, List<String> tokens) {
-        public Dkim {
+    record Dkim(boolean enabled, String status, List<String> tokens) {
+        Dkim {
             tokens = List.copyOf(tokens);
         }
 
-        public boolean verified() {
+        boolean verified() {
             return "Success".equalsIgnoreCase(status);
         }
     }
@@ -51,12 +51,12 @@ public record SesSnapshot(Verification domain, Verification senderAddress, Dkim 
      * @param status   Success, Pending, Failed, TemporaryFailure ("" when none is set)
      * @param behaviorOnMxFailure UseDefaultValue (fall back to amazonses.com) or RejectMessage
      */
-    public record MailFrom(String domain, String status, String behaviorOnMxFailure) {
-        public boolean configured() {
+    record MailFrom(String domain, String status, String behaviorOnMxFailure) {
+        boolean configured() {
             return !domain.isEmpty();
         }
 
-        public boolean rejectsOnFailure() {
+        boolean rejectsOnFailure() {
             return "RejectMessage".equalsIgnoreCase(behaviorOnMxFailure);
         }
     }
@@ -72,7 +72,7 @@ public record SesSnapshot(Verification domain, Verification senderAddress, Dkim 
      * @param note              why production access is unknown ("" when known)
      * @param sendingNote       why sending is unknown ("" when known)
      */
-    public record Account(String source, Boolean productionAccess, Boolean sendingEnabled, String enforcementStatus,
+    record Account(String source, Boolean productionAccess, Boolean sendingEnabled, String enforcementStatus,
             String reviewStatus, String note, String sendingNote) {}
 
     /**
@@ -82,9 +82,9 @@ public record SesSnapshot(Verification domain, Verification senderAddress, Dkim 
      * @param maxSendRate     messages per second
      * @param sentLast24Hours messages sent in the last 24 hours
      */
-    public record Quota(double max24HourSend, double maxSendRate, double sentLast24Hours) {
+    record Quota(double max24HourSend, double maxSendRate, double sentLast24Hours) {
         /** The sandbox's quota: 200 messages a day, 1 a second. */
-        public boolean looksLikeSandbox() {
+        boolean looksLikeSandbox() {
             return max24HourSend == 200 && maxSendRate == 1;
         }
     }

@@ -13,9 +13,9 @@ import java.time.temporal.ChronoUnit;
  * @param text    the plain text body
  * @param html    the HTML body
  */
-public record TestMessage(String from, String to, String subject, String text, String html) {
+record TestMessage(String from, String to, String subject, String text, String html) {
     /** The message for a run: {@code subject} blank means the default one. */
-    public static TestMessage of(SesSettings settings, String to, String subject, String host, Instant now) {
+    static TestMessage of(SesSettings settings, String to, String subject, String host, Instant now) {
         String when = now.truncatedTo(ChronoUnit.SECONDS).toString();
         String title = subject == null || subject.isBlank() ? "Code Monet SES test " + when : subject;
         String text = "This is a test message from ses-test (monet ops toolkit).\n\n"
@@ -32,7 +32,7 @@ public record TestMessage(String from, String to, String subject, String text, S
     }
 
     /** What {@code --dry-run} prints: headers, then both parts. */
-    public String render() {
+    String render() {
         return "From: " + from + "\nTo: " + to + "\nSubject: " + subject + "\n\n--- text/plain ---\n" + text
                 + "\n--- text/html ---\n" + html;
     }

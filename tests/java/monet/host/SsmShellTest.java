@@ -123,7 +123,7 @@ class SsmShellTest {
     void deliveryTimeoutIsAFailureThatSaysWhy() {
         String offline = "i-0bbbbbbbbbbbbbbb1";
         endpoint.instance(offline, Map.of("Name", "asleep")).offline(offline);
-        SsmShell shell = SsmShell.on(ssm, offline, new SsmShell.Options("us-east-1", "", () -> null, Duration.ofSeconds(30), false));
+        SsmShell shell = SsmShell.on(ssm, offline, new SsmShell.Options("us-east-1", "", () -> null, Duration.ofSeconds(30), false, "", ""));
         assertThatThrownBy(() -> shell.run(RemoteCommand.of("test", "echo never", Duration.ofSeconds(1))))
                 .isInstanceOf(MonetException.class).hasMessageContaining("was not delivered to " + offline + " within 30 s")
                 .hasMessageContaining("Delayed");

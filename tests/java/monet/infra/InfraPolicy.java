@@ -10,8 +10,10 @@ import java.util.Set;
 import java.util.stream.StreamSupport;
 
 /**
- * The security posture of {@code infrastructure/} (issue 7, point 4) as rules over
- * {@code terraform show -json} of a plan. {@link #violations(JsonNode)} lists every rule broken.
+ * The security posture of {@code infrastructure/} as rules over {@code terraform show -json} of a
+ * plan: what each resource declares. {@link #violations(JsonNode)} lists every rule broken. What
+ * principals can then actually do, managed policies included, is asked of the applied account
+ * with {@link IamEvaluator} (InfrastructureTest).
  */
 final class InfraPolicy {
     /** Actions AWS grants on no narrower resource than "*": the only ones allowed with Resource "*". */
@@ -26,8 +28,12 @@ final class InfraPolicy {
             "ssm:SendCommand", "ssm:GetCommandInvocation", "ssm:ListCommandInvocations", "ssm:ListCommands",
             "ec2:DescribeInstances");
     static final String INSTANCE_NAME = "drawing-agent";
+    /** The only subject the release role's trust may name: this repository's version tags. */
+    static final String RELEASE_SUBJECT = "repo:dmfenton/CodeMonet:ref:refs/tags/v*";
+    private static final String GITHUB_OIDC = "token.actions.githubusercontent.com";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
     private final List<String> violations = new ArrayList<>();
     private final JsonNode plan;
 
@@ -63,7 +69,9 @@ final class InfraPolicy {
                 case "aws_s3_bucket_policy" -> checkBucketPolicy(address, v.path("policy").asText());
                 case "aws_ecr_repository" -> require(v.at("/image_scanning_configuration/0/scan_on_push").asBoolean(false), address, "ECR must scan on push");
                 case "aws_iam_user_policy", "aws_iam_role_policy", "aws_iam_policy", "aws_iam_group_policy" ->
-                        checkIdentityPolicy(address, v.path("policy").asText(), v.path("user").asText(""));
+                        checkIdentityPolicy(address, v.path("policy").asText(), releasePrincipal(v));
+                case "aws_iam_role" -> checkTrust(address, v.path("assume_role_policy").asText());
+                case "aws_kms_key" -> checkKeyPolicy(address, v.path("policy").asText());
                 case "aws_iam_user_policy_attachment", "aws_iam_group_membership", "aws_iam_user_group_membership" ->
                         violations.add(address + ": users get only their inline, reviewed policy");
                 default -> { }
@@ -122,8 +130,12 @@ final class InfraPolicy {
         }
     }
 
-    private void checkIdentityPolicy(String address, String policyText, String user) {
-        boolean githubUser = user.endsWith("-github-actions");
+    /** The GitHub Actions user's policy and the OIDC release role's policy hold the release's permissions. */
+    private static boolean releasePrincipal(JsonNode values) {
+        return values.path("user").asText("").endsWith("-github-actions") || values.path("role").asText("").endsWith("-github-release");
+    }
+
+    private void checkIdentityPolicy(String address, String policyText, boolean release) {
         for (JsonNode s : statements(address, policyText)) {
             if (!s.path("Effect").asText().equals("Allow")) {
                 continue;
@@ -144,14 +156,53 @@ final class InfraPolicy {
                 if (action.equals("kms:Decrypt")) {
                     require(!s.at("/Condition/StringEquals/kms:ViaService").asText().isEmpty(), where, "kms:Decrypt only via a service (kms:ViaService)");
                 }
+                if (action.startsWith("ses:Send")) {
+                    require(!s.at("/Condition/StringEquals/ses:FromAddress").asText().isEmpty(), where,
+                            action + " only as the configured sender (ses:FromAddress)");
+                }
                 if (action.equals("ssm:DeleteParameter")) {
                     require(resources.stream().allMatch(r -> r.matches("arn:[^:]+:ssm:[^:]+:\\d+:parameter/[a-z]+/tmp/\\*")), where,
                             "ssm:DeleteParameter only on the short-lived /PROJECT/tmp/* parameters, found " + resources);
                 }
             }
-            if (githubUser) {
+            if (release) {
                 checkReleaseStatement(where, s, actions, resources);
             }
+        }
+    }
+
+    /** A role that federates with GitHub trusts this repository's version tags only, and only for STS. */
+    private void checkTrust(String address, String policyText) {
+        for (JsonNode s : statements(address, policyText)) {
+            boolean github = texts(s.at("/Principal/Federated")).stream().anyMatch(p -> p.contains(GITHUB_OIDC));
+            if (!s.path("Effect").asText().equals("Allow") || !github) {
+                continue;
+            }
+            require(s.at("/Condition/StringEquals/" + GITHUB_OIDC + ":aud").asText().equals("sts.amazonaws.com"), address,
+                    "the GitHub OIDC trust must require aud sts.amazonaws.com");
+            List<String> subjects = new ArrayList<>(texts(s.at("/Condition/StringLike/" + GITHUB_OIDC + ":sub")));
+            subjects.addAll(texts(s.at("/Condition/StringEquals/" + GITHUB_OIDC + ":sub")));
+            require(subjects.equals(List.of(RELEASE_SUBJECT)), address,
+                    "the GitHub OIDC trust must name exactly " + RELEASE_SUBJECT + " as subject, found " + subjects);
+        }
+    }
+
+    /** Decryption with a customer-managed key is granted to named roles only: never to the account root or everyone. */
+    private void checkKeyPolicy(String address, String policyText) {
+        for (JsonNode s : statements(address, policyText)) {
+            if (!s.path("Effect").asText().equals("Allow")) {
+                continue;
+            }
+            List<String> actions = texts(s.path("Action"));
+            boolean decrypts = actions.stream().anyMatch(a -> a.equals("kms:*") || a.startsWith("kms:Decrypt") || a.equals("kms:CreateGrant")
+                    || a.startsWith("kms:ReEncrypt"));
+            if (!decrypts) {
+                continue;
+            }
+            List<String> principals = texts(s.at("/Principal/AWS"));
+            require(s.path("Principal").isObject() && principals.stream().allMatch(p -> p.matches("arn:[^:]+:iam::\\d+:role/.+")), address,
+                    "kms:Decrypt (or a grant, or re-encryption) only for named roles, found " + s.path("Principal"));
+            require(!s.at("/Condition/StringEquals/kms:ViaService").asText().isEmpty(), address, "kms:Decrypt only via a service (kms:ViaService)");
         }
     }
 
@@ -179,13 +230,18 @@ final class InfraPolicy {
     }
 
     private List<JsonNode> statements(String address, String policyText) {
+        JsonNode statement;
         try {
-            JsonNode statement = JSON.readTree(policyText).path("Statement");
-            return statement.isArray() ? StreamSupport.stream(statement.spliterator(), false).toList() : List.of(statement);
+            statement = JSON.readTree(policyText).path("Statement");
         } catch (IOException e) {
-            violations.add(address + ": policy is unknown or not JSON at plan time (" + e.getMessage() + ")");
+            statement = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        if (!statement.isArray() && !statement.isObject()) {
+            // A policy that is unknown at plan time (it references a value known only after apply) cannot be checked.
+            violations.add(address + ": policy is unknown or not JSON at plan time: spell out what it references");
             return List.of();
         }
+        return statement.isArray() ? StreamSupport.stream(statement.spliterator(), false).toList() : List.of(statement);
     }
 
     private JsonNode resourceReferencing(String type, String bucketAddress) {
@@ -218,6 +274,15 @@ final class InfraPolicy {
         List<String> out = new ArrayList<>();
         node.forEach(n -> out.add(n.asText()));
         return out;
+    }
+
+    /** VALUE as JSON text. */
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static JsonNode parse(String json) {

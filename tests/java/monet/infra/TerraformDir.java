@@ -36,10 +36,15 @@ final class TerraformDir {
 
     /** Copies the repository's infrastructure/ (its files, not its subfolders) into a new temporary directory. */
     static TerraformDir copyOfInfrastructure() {
+        return copyOf(Repo.file("infrastructure"));
+    }
+
+    /** Copies a Terraform root's files (not its subfolders) into a new temporary directory. */
+    static TerraformDir copyOf(Path root) {
         Tools.require("terraform");
         try {
             Path dir = Files.createTempDirectory("monet-tf");
-            try (Stream<Path> files = Files.list(Repo.file("infrastructure"))) {
+            try (Stream<Path> files = Files.list(root)) {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     Files.copy(file, dir.resolve(file.getFileName()));
                 }

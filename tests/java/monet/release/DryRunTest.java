@@ -33,12 +33,14 @@ class DryRunTest {
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stderr()).containsPattern("version \\S+ \\((tag v\\S+ at HEAD|not tagged: [^)]*)\\)")
                 .contains("dry run of 'release pipeline': nothing will be changed");
-        assertThat(r.stdout()).contains("1. build: in parallel: e2e, build-web, images", "- e2e: $ sh -c",
+        assertThat(r.stdout()).contains("1. e2e + build-web + images: in parallel: e2e, build-web, images", "- e2e: $ sh -c",
                 "$ npm ci", "$ docker build -f server/Dockerfile", "$ docker build -f web/Dockerfile",
                 "docker login --username AWS --password-stdin ACCOUNT.dkr.ecr.", "$ docker push ",
-                "2. sync-web: sync ", "3. migrate:", "alembic upgrade head", "4. github-release:",
-                "5. deploy:", "aws s3 sync", "SERVICES='nginx drawing-agent web-ssr'", "compose up -d $SERVICES", "6. verify: poll http://127.0.0.1:9/api/version",
-                "7. cleanup:");
+                "2. sync-web + migrate: in parallel: sync-web, migrate", "- sync-web: sync ", "- migrate:", "alembic upgrade head",
+                "3. github-release + deploy: in parallel: github-release, deploy", "- github-release:", "- deploy:", "aws s3 sync",
+                "SERVICES='nginx drawing-agent web-ssr'", "compose up -d $SERVICES",
+                "on a later failure: roll back to the previous IMAGE_TAG", "4. verify: poll http://127.0.0.1:9/api/version",
+                "5. cleanup:");
         assertThat(r.stdout().split("take_lock\\(\\) \\{", -1)).as("the shared functions are printed once").hasSize(2);
         assertThat(r.stdout()).contains("| # --- functions.sh: as printed above", "| # --- migrate.sh", "| # --- deploy.sh",
                 "| # --- cleanup.sh");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import monet.config.Config;
 import monet.host.HostTarget;
@@ -171,7 +172,7 @@ final class Sandbox implements AutoCloseable {
     }
 
     Stages stages(String version) {
-        return new Stages(context(version), new Stages.Options(false, false));
+        return new Stages(context(version), Set.of());
     }
 
     String read(Path file) {

@@ -92,7 +92,7 @@ class SsmDeployTest {
         site.breakVersion("1.5.0");
         CmdResult verify = release("verify", "--version", "1.5.0");
         assertThat(verify.exitCode()).isEqualTo(1);
-        assertThat(verify.stderr()).contains("verification of 1.5.0 failed", "/ssr-health: 503", "ROLLED BACK to " + HostSandbox.IMAGE_TAG);
+        assertThat(verify.stderr()).contains("verification of 1.5.0 failed", "/ssr-health: 503", "rolled back: deploy (now " + HostSandbox.IMAGE_TAG);
         assertThat(Files.readString(host.appDir().resolve(".env"))).contains("IMAGE_TAG=" + HostSandbox.IMAGE_TAG + "\n");
 
         String sent = String.join("\n", ssm.scripts());

@@ -7,15 +7,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import monet.MonetException;
 import monet.host.HostScripts;
+import monet.pipeline.Pipeline;
 import monet.pipeline.Summary;
+import monet.release.Stage.Switch;
 import org.junit.jupiter.api.Test;
 
 /** The local stages (e2e, build-web, images, github-release) and the whole pipeline, against stand-ins, moto and local servers. */
 class StagesTest extends SandboxTest {
+    /** The given stages (all when none) of a release of {@code version}. */
     private Summary run(String version, boolean requireE2e, String... stages) {
-        return new Stages(box.context(version), new Stages.Options(requireE2e, false)).pipeline("test", List.of(stages)).run();
+        Pipeline pipeline = new Stages(box.context(version), requireE2e ? Set.of(Switch.REQUIRE_E2E) : Set.of()).pipeline("test");
+        return (stages.length == 0 ? pipeline : pipeline.only(List.of(stages))).run();
     }
 
     @Test
@@ -141,11 +146,12 @@ class StagesTest extends SandboxTest {
     void theWholePipelineReleasesAndDeploys() throws Exception {
         box.env.put("ANTHROPIC_API_KEY", "sk-ant-test");
 
-        Summary summary = run("1.1.0", true, Stages.NAMES.toArray(String[]::new));
+        Summary summary = run("1.1.0", true);
 
         assertThat(summary.ok()).isTrue();
         assertThat(summary.steps()).extracting(Summary.StepRecord::name).containsExactlyInAnyOrder(
-                "e2e", "build-web", "images", "build", "sync-web", "migrate", "github-release", "deploy", "verify", "cleanup");
+                "e2e", "build-web", "images", "e2e + build-web + images", "sync-web", "migrate", "sync-web + migrate",
+                "github-release", "deploy", "github-release + deploy", "verify", "cleanup");
         assertThat(box.s3.getObjectAsBytes(g -> g.bucket(box.bucket).key("web/version.txt")).asUtf8String()).isEqualTo("1.1.0\n");
         assertThat(box.read(box.app.resolve("web/version.txt"))).isEqualTo("1.1.0\n");
         assertThat(box.read(box.app.resolve(".env"))).contains("IMAGE_TAG=1.1.0");
@@ -155,13 +161,14 @@ class StagesTest extends SandboxTest {
     }
 
     @Test
-    void selectingStages() {
-        assertThat(Stages.select(null, List.of())).isEqualTo(Stages.NAMES);
-        assertThat(Stages.select("deploy", List.of())).containsExactly("deploy", "verify", "cleanup");
-        assertThat(Stages.select(null, List.of("verify", "images"))).containsExactly("images", "verify");
-        assertThat(Stages.select("migrate", List.of("images", "deploy"))).containsExactly("deploy");
-        assertThatThrownBy(() -> Stages.select("deplo", List.of())).isInstanceOf(MonetException.class)
-                .hasMessageContaining("no stage 'deplo'; the stages are: e2e, build-web");
+    void theStagesRunLevelByLevelAndOnlyKnownOnesCanBeSelected() {
+        assertThat(Stage.levels(Stages.ALL)).extracting(level -> level.stream().map(Stage::name).toList()).containsExactly(
+                List.of("e2e", "build-web", "images"), List.of("sync-web", "migrate"), List.of("github-release", "deploy"),
+                List.of("verify"), List.of("cleanup"));
+        Stage early = new Stage("early", "x", "x", List.of("late"), Set.of(), stages -> null);
+        assertThatThrownBy(() -> Stage.levels(List.of(early))).hasMessageContaining("'early' comes after 'late', which is not declared before it");
+        assertThatThrownBy(() -> run("1.1.0", false, "deplo")).isInstanceOf(MonetException.class)
+                .hasMessageContaining("has no step 'deplo'; its steps are: e2e + build-web + images, e2e, build-web, images");
     }
 
     @Test

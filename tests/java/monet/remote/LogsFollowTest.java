@@ -183,7 +183,7 @@ class LogsFollowTest {
     void theStreamAndTheContainerNameAgreeWithWhatTheServerIsConfiguredWith() throws Exception {
         // user_data.sh's CloudWatch agent configuration: the docker json-file logs go to {instance_id}/containers
         String userData = java.nio.file.Files.readString(monet.testing.Repo.file("infrastructure/user_data.sh"));
-        java.util.regex.Matcher agent = java.util.regex.Pattern.compile("amazon-cloudwatch-agent\\.json <<JSON\n(.*?)\nJSON\n",
+        java.util.regex.Matcher agent = java.util.regex.Pattern.compile("amazon-cloudwatch-agent\\.json\"? <<JSON\n(.*?)\nJSON\n",
                 java.util.regex.Pattern.DOTALL).matcher(userData);
         assertThat(agent.find()).as("the agent's configuration in user_data.sh").isTrue();
         com.fasterxml.jackson.databind.JsonNode config = JSON.readTree(agent.group(1).replace("$log_group", "/monet/app")

@@ -13,7 +13,7 @@ class DnsReportTest {
     static final String DOMAIN = "dmfenton.net";
     static final String TOKEN = "ILQMESfEW0p6i6gIJcEWvO65TP5hg6B99hGFZ2lxrIs=";
     static final List<String> DKIM = List.of("tokena1", "tokenb2", "tokenc3");
-    static final SesSettings SETTINGS = new SesSettings("noreply@" + DOMAIN, DOMAIN, "mail." + DOMAIN, "us-east-1");
+    static final SesSettings SETTINGS = new SesSettings("noreply@" + DOMAIN, DOMAIN, "mail." + DOMAIN, "us-east-1", false);
     static final DnsReport.Expected EXPECTED = new DnsReport.Expected(TOKEN, DKIM, "mail." + DOMAIN, "");
 
     /** Every record the Terraform creates, right. */

@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
 final class MotoSes {
     static final String DOMAIN = "dmfenton.net";
     static final String SENDER = "noreply@" + DOMAIN;
-    static final SesSettings SETTINGS = new SesSettings(SENDER, DOMAIN, "mail." + DOMAIN, "us-east-1");
+    static final SesSettings SETTINGS = new SesSettings(SENDER, DOMAIN, "mail." + DOMAIN, "us-east-1", false);
 
     private MotoSes() {}
 

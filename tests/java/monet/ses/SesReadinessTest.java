@@ -31,22 +31,40 @@ class SesReadinessTest {
     }
 
     @Test
-    void pendingDkimNamesTheThreeCnamesToPublish() {
+    void pendingDkimWarnsWithWhatItCostsAndNamesTheThreeCnamesToPublish() {
         SesSnapshot s = new SesSnapshot(VERIFIED, null, new SesSnapshot.Dkim(true, "Pending", TOKENS), MAIL_FROM_OK, PRODUCTION, QUOTA);
         Check dkim = check(s, "DKIM");
-        assertThat(dkim.state()).isEqualTo(Check.State.PROBLEM);
+        // SES sends without DKIM: that does not block mail, it costs deliverability.
+        assertThat(dkim.state()).isEqualTo(Check.State.WARNING);
+        assertThat(dkim.detail()).contains("SES sends unsigned meanwhile", "lands in spam", "DMARC rests on SPF");
         assertThat(dkim.fix()).startsWith("DKIM pending: publish these 3 CNAMEs: ")
                 .contains("t1aaa._domainkey.dmfenton.net CNAME t1aaa.dkim.amazonses.com")
                 .contains("t2bbb._domainkey.dmfenton.net CNAME t2bbb.dkim.amazonses.com")
                 .contains("t3ccc._domainkey.dmfenton.net CNAME t3ccc.dkim.amazonses.com");
-        assertThat(new SesReadiness(S, s).ok()).isFalse();
+        assertThat(new SesReadiness(S, s).ok()).isTrue();
     }
 
     @Test
-    void disabledDkimIsAProblem() {
-        SesSnapshot s = new SesSnapshot(VERIFIED, null, new SesSnapshot.Dkim(false, "Success", TOKENS), MAIL_FROM_OK, PRODUCTION, QUOTA);
-        assertThat(check(s, "DKIM").state()).isEqualTo(Check.State.PROBLEM);
-        assertThat(check(s, "DKIM").fix()).contains("set-identity-dkim-enabled");
+    void withRequireDkimAnyDkimThatIsNotVerifiedBlocks() {
+        SesSettings strict = new SesSettings(S.sender(), S.domain(), S.mailFromDomain(), S.region(), true);
+        for (SesSnapshot.Dkim dkim : List.of(new SesSnapshot.Dkim(true, "Pending", TOKENS), new SesSnapshot.Dkim(false, "Success", TOKENS),
+                new SesSnapshot.Dkim(true, "NotStarted", List.of()))) {
+            SesReadiness report = new SesReadiness(strict, new SesSnapshot(VERIFIED, null, dkim, MAIL_FROM_OK, PRODUCTION, QUOTA));
+            Check check = report.checks().stream().filter(c -> c.name().equals("DKIM")).findFirst().orElseThrow();
+            assertThat(check.state()).as(dkim.toString()).isEqualTo(Check.State.PROBLEM);
+            assertThat(check.detail()).contains("ses.require-dkim");
+            assertThat(report.ok()).isFalse();
+        }
+    }
+
+    @Test
+    void disabledOrMissingDkimWarns() {
+        SesSnapshot disabled = new SesSnapshot(VERIFIED, null, new SesSnapshot.Dkim(false, "Success", TOKENS), MAIL_FROM_OK, PRODUCTION, QUOTA);
+        assertThat(check(disabled, "DKIM").state()).isEqualTo(Check.State.WARNING);
+        assertThat(check(disabled, "DKIM").fix()).contains("set-identity-dkim-enabled");
+        SesSnapshot none = new SesSnapshot(VERIFIED, null, new SesSnapshot.Dkim(false, "NotStarted", List.of()), MAIL_FROM_OK, PRODUCTION, QUOTA);
+        assertThat(check(none, "DKIM").state()).isEqualTo(Check.State.WARNING);
+        assertThat(check(none, "DKIM").fix()).contains("aws ses verify-domain-dkim --domain dmfenton.net");
     }
 
     @Test

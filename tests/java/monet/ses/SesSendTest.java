@@ -104,7 +104,7 @@ class SesSendTest {
 
     @Test
     void theDryRunMessageHasBothPartsAndEscapesHtml() {
-        TestMessage message = TestMessage.of(new SesSettings("a<b>@x.org", "x.org", "mail.x.org", "eu-west-1"),
+        TestMessage message = TestMessage.of(new SesSettings("a<b>@x.org", "x.org", "mail.x.org", "eu-west-1", false),
                 "success@simulator.amazonses.com", "", "host&co", NOW);
         assertThat(message.render()).startsWith("From: a<b>@x.org\nTo: success@simulator.amazonses.com\n"
                 + "Subject: Code Monet SES test 2026-11-26T20:00:00Z\n")

@@ -51,6 +51,12 @@ class SesStatusTest {
             Check production = byName(report).get("production access");
             assertThat(production.state()).isEqualTo(Check.State.WARNING);
             assertThat(production.detail()).contains("SES v1 cannot tell sandbox from production", "probably in the sandbox");
+            // moto answers GetAccountSendingEnabled, which it lacks, with HTTP 500 and a web page: recognised as missing.
+            Check sending = byName(report).get("sending");
+            assertThat(sending.state()).isEqualTo(Check.State.WARNING);
+            assertThat(sending.detail()).contains("implements neither SES v2 GetAccount nor SES v1 GetAccountSendingEnabled")
+                    .doesNotContain("HTTP 500");
+            assertThat(report.ok()).isTrue();
         }
     }
 
@@ -86,7 +92,7 @@ class SesStatusTest {
             assertThat(checks.get("sender").state()).isEqualTo(Check.State.OK);
             assertThat(checks.get("sender").detail()).contains("the address is verified");
             assertThat(checks.get("domain identity").state()).isEqualTo(Check.State.WARNING);
-            assertThat(checks.get("DKIM").state()).isEqualTo(Check.State.PROBLEM);
+            assertThat(checks.get("DKIM").state()).isEqualTo(Check.State.WARNING);
             assertThat(checks.get("MAIL FROM").state()).isEqualTo(Check.State.WARNING);
         }
     }

@@ -8,6 +8,11 @@ import java.util.List;
 import monet.process.CmdResult;
 import monet.testing.JBang;
 import monet.testing.Moto;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.ses.SesClient;
 import org.junit.jupiter.api.Test;
 
 /** The real {@code ./jbang ses-test} end to end: moto for SES, dnsmasq for DNS. */
@@ -36,8 +41,74 @@ class SesTestScriptTest {
             assertThat(r.stdout()).containsPattern("domain identity +ok +dmfenton.net: verified")
                     .containsPattern("DKIM +ok +verified; tokens ")
                     .containsPattern("MAIL FROM +ok +mail.dmfenton.net: Success")
-                    .containsPattern("production access +warning +unknown: this SES endpoint does not implement SES v2 GetAccount");
+                    .containsPattern("production access +warning +unknown: this SES endpoint does not implement SES v2 GetAccount")
+                    .containsPattern("sending +warning +unknown: this SES endpoint implements neither SES v2 GetAccount nor SES v1 "
+                            + "GetAccountSendingEnabled");
+            assertThat(r.stdout() + r.stderr()).doesNotContain("HTTP 500");
             assertThat(r.stderr()).contains("nothing blocks sending from noreply@dmfenton.net");
+        }
+    }
+
+    @Test
+    void dkimThatIsNotSetUpWarnsUnlessRequired() {
+        try (SesClients clients = MotoSes.fresh()) {
+            // Only the sender address is verified: SES sends from it, without DKIM for the domain
+            // (moto verifies a domain's DKIM at once, and has no SetIdentityDkimEnabled).
+            clients.v1().verifyEmailIdentity(r -> r.emailAddress(MotoSes.SENDER));
+            CmdResult r = sesTest("status").call();
+            assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+            assertThat(r.stdout()).containsPattern("DKIM +warning +not set up");
+            assertThat(r.stderr()).contains("warning: DKIM: not set up", "SES sends unsigned meanwhile");
+            CmdResult strict = sesTest("status", "--set", "ses.require-dkim=true").call();
+            assertThat(strict.exitCode()).isEqualTo(1);
+            assertThat(strict.stdout()).containsPattern("DKIM +PROBLEM +not set up");
+            CmdResult bad = sesTest("status", "--set", "ses.require-dkim=yes").call();
+            assertThat(bad.exitCode()).isEqualTo(2);
+            assertThat(bad.stderr()).contains("ses.require-dkim 'yes' is not true or false");
+        }
+    }
+
+    @Test
+    void aDnsServerThatDoesNotAnswerIsNotAMissingRecord() {
+        try (SesClients ignored = verified()) {
+            CmdResult r = sesTest("dns", "--resolver", "127.0.0.1:" + Moto.freePort()).call();
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.stdout()).containsPattern("verification +error");
+            assertThat(r.stderr()).contains("DNS could not be asked about 8 of 8 records (resolver: 127.0.0.1:")
+                    .doesNotContain("terraform apply");
+        }
+    }
+
+    @Test
+    void aRefusalNamesTheIamActionAndWhereInfrastructureGrantsIt() {
+        // Six unauthenticated requests set the account up; from then on moto checks each call against IAM.
+        Moto iamMoto = Moto.withIamAuthorization(6);
+        try (IamClient iam = IamClient.builder().endpointOverride(java.net.URI.create(iamMoto.endpoint())).region(Region.AWS_GLOBAL)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"))).build();
+                SesClient ses = SesClient.builder().endpointOverride(java.net.URI.create(iamMoto.endpoint())).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"))).build()) {
+            iam.createUser(r -> r.userName("server"));
+            // What infrastructure/ec2.tf gives the server's role for mail: send, nothing to read.
+            iam.putUserPolicy(r -> r.userName("server").policyName("send").policyDocument("""
+                    {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ses:SendEmail","ses:SendRawEmail"],"Resource":"*"}]}"""));
+            iam.createUser(r -> r.userName("reader"));
+            var server = iam.createAccessKey(r -> r.userName("server")).accessKey();
+            var reader = iam.createAccessKey(r -> r.userName("reader")).accessKey();
+            ses.verifyDomainIdentity(r -> r.domain(MotoSes.DOMAIN));
+
+            CmdResult status = sesTest("status").env("AWS_ENDPOINT_URL", iamMoto.endpoint())
+                    .env("AWS_ACCESS_KEY_ID", server.accessKeyId()).env("AWS_SECRET_ACCESS_KEY", server.secretAccessKey()).call();
+            assertThat(status.exitCode()).isEqualTo(1);
+            assertThat(status.stderr()).contains("IAM refused ses:GetIdentityVerificationAttributes to arn:aws:iam::123456789012:user/server",
+                    "infrastructure/ grants no one ses:GetIdentityVerificationAttributes", "an operator's credentials");
+
+            CmdResult send = sesTest("send").env("AWS_ENDPOINT_URL", iamMoto.endpoint())
+                    .env("AWS_ACCESS_KEY_ID", reader.accessKeyId()).env("AWS_SECRET_ACCESS_KEY", reader.secretAccessKey()).call();
+            assertThat(send.exitCode()).isEqualTo(1);
+            assertThat(send.stderr()).contains("IAM refused ses:SendEmail to arn:aws:iam::123456789012:user/reader",
+                    "infrastructure/ec2.tf grants it to the server's role only (aws_iam_role_policy.instance, statement SendEmail)");
+        } finally {
+            iamMoto.stop();
         }
     }
 

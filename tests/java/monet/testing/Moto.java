@@ -32,24 +32,48 @@ public final class Moto {
     /** The running server (started on first call). */
     public static synchronized Moto get() {
         if (instance == null) {
-            Path program = Tools.require("moto_server");
-            int port = freePort();
-            try {
-                Path log = Files.createTempFile("moto", ".log");
-                ProcessBuilder builder = new ProcessBuilder(program.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
-                        .redirectErrorStream(true).redirectOutput(log.toFile());
-                // AWS managed policies (AmazonSSMManagedInstanceCore, ...) exist only when loaded: Terraform attaches them.
-                builder.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
-                Process p = builder.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
-                Moto moto = new Moto(p, port);
-                moto.awaitReady(Duration.ofSeconds(60), log);
-                instance = moto;
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start moto_server: " + e.getMessage(), e);
-            }
+            instance = start(Map.of());
         }
         return instance;
+    }
+
+    /**
+     * A server of its own that authorizes every request against the IAM policies it holds, as AWS
+     * does, after the first {@code unauthenticatedRequests} (the test's own setup: users,
+     * policies, keys). Stop it with {@link #stop()}.
+     */
+    public static Moto withIamAuthorization(int unauthenticatedRequests) {
+        return start(Map.of("INITIAL_NO_AUTH_ACTION_COUNT", String.valueOf(unauthenticatedRequests)));
+    }
+
+    private static Moto start(Map<String, String> env) {
+        Path program = Tools.require("moto_server");
+        int port = freePort();
+        try {
+            Path log = Files.createTempFile("moto", ".log");
+            ProcessBuilder builder = new ProcessBuilder(program.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            // AWS managed policies (AmazonSSMManagedInstanceCore, ...) exist only when loaded: Terraform attaches them.
+            builder.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
+            builder.environment().putAll(env);
+            Process p = builder.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+            Moto moto = new Moto(p, port);
+            moto.awaitReady(Duration.ofSeconds(60), log);
+            return moto;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start moto_server: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops a server from {@link #withIamAuthorization(int)}. */
+    public void stop() {
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** http://127.0.0.1:PORT */
