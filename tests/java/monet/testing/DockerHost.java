@@ -11,9 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -63,12 +66,14 @@ public final class DockerHost {
     static final String MIRROR = "127.77.0.2:5000";
     private static final Path STATE = Path.of("/var/lib/monet-rehearsal");
     private static final Path CACHE = Path.of("/var/cache/monet-rehearsal");
+    private static final String MACHINE_LOCK = "/tmp/monet-rehearsal-host.lock";
     private static final String INSTALL = " (.ci/install-docker-host, run by .ci/install, sets up the rehearsal host)";
     private static DockerHost instance;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path work;
     private HttpClient ecrClient;
+    private FileLock machine;
     private final List<Process> started = new ArrayList<>();
     private Process dockerd;
 
@@ -84,6 +89,7 @@ public final class DockerHost {
             }
             try {
                 DockerHost host = new DockerHost(Files.createTempDirectory("monet-docker-host"));
+                host.takeMachine();
                 Runtime.getRuntime().addShutdownHook(new Thread(host::stop, "monet-docker-host-stop"));
                 host.start();
                 instance = host;
@@ -108,6 +114,21 @@ public final class DockerHost {
             docker(rm.toArray(String[]::new)).run();
         }
         docker("network", "rm", PROJECT + "_default").nothrow().run();
+    }
+
+    /**
+     * One test JVM at a time uses the engine (the compose file names its containers, and the JVM
+     * that started dockerd stops it): a lock on {@value #MACHINE_LOCK}, held until this JVM ends.
+     * Another one (a second build on the same machine) waits for it.
+     */
+    private void takeMachine() throws IOException {
+        FileChannel channel = FileChannel.open(Path.of(MACHINE_LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            System.err.println("waiting for the rehearsal host: another test JVM uses it (" + MACHINE_LOCK + ")");
+            lock = channel.lock();
+        }
+        machine = lock;
     }
 
     private void start() throws IOException {
@@ -153,15 +174,22 @@ public final class DockerHost {
         return tags;
     }
 
+    /** The manifest digest a tag of the ECR registry points to, or "" when there is no such tag. */
+    public String ecrDigest(String repository, String tag) {
+        HttpResponse<String> head = ecr("HEAD", "/v2/" + repository + "/manifests/" + tag,
+                Map.of("Accept", "application/vnd.docker.distribution.manifest.v2+json"));
+        return head.statusCode() == 200 ? head.headers().firstValue("Docker-Content-Digest").orElse("") : "";
+    }
+
     private void deleteEcrTags() {
         List<String> repositories = new ArrayList<>();
         json(ecr("GET", "/v2/_catalog", Map.of()).body()).path("repositories").forEach(r -> repositories.add(r.asText()));
         for (String repository : repositories) {
             for (String tag : ecrTags(repository)) {
-                HttpResponse<String> head = ecr("HEAD", "/v2/" + repository + "/manifests/" + tag,
-                        Map.of("Accept", "application/vnd.docker.distribution.manifest.v2+json"));
-                head.headers().firstValue("Docker-Content-Digest").ifPresent(digest ->
-                        ecr("DELETE", "/v2/" + repository + "/manifests/" + digest, Map.of()));
+                String digest = ecrDigest(repository, tag);
+                if (!digest.isEmpty()) {
+                    ecr("DELETE", "/v2/" + repository + "/manifests/" + digest, Map.of());
+                }
             }
         }
     }
@@ -227,8 +255,11 @@ public final class DockerHost {
         String host = address.substring(0, address.indexOf(':'));
         int port = Integer.parseInt(address.substring(address.indexOf(':') + 1));
         if (listening(host, port)) {
-            throw new IllegalStateException(address + " is in use: a registry of an earlier run may still be running"
-                    + " (pgrep -a docker-registry)");
+            // A registry left by a test JVM that died serves the same storage: use it.
+            if (registryAnswers(host, port)) {
+                return;
+            }
+            throw new IllegalStateException(address + " is in use by something that is not a registry");
         }
         Path config = work.resolve(name + ".yml");
         Files.writeString(config, "version: 0.1\nlog: {level: warn}\nstorage:\n  filesystem: {rootdirectory: " + storage + "}\n"
@@ -307,6 +338,9 @@ public final class DockerHost {
                 p.destroy();
             }
             new ProcessBuilder("rm", "-rf", work.toString()).start().waitFor(60, TimeUnit.SECONDS);
+            if (machine != null) {
+                machine.release();
+            }
         } catch (IOException | InterruptedException e) {
             // the JVM is ending: nothing more can be done
         }
@@ -314,6 +348,27 @@ public final class DockerHost {
 
     private static void missing(String what) {
         Tools.missing(what + INSTALL);
+    }
+
+    /** True when a distribution registry answers there (its API header, with or without authentication). */
+    private static boolean registryAnswers(String host, int port) {
+        for (String scheme : List.of("http", "https")) {
+            try {
+                HttpURLConnection probe = (HttpURLConnection) URI.create(scheme + "://" + (port == 443 ? ECR_HOST : host + ":" + port)
+                        + "/v2/").toURL().openConnection();
+                if (probe instanceof javax.net.ssl.HttpsURLConnection https) {
+                    https.setSSLSocketFactory(Tls.trusting(STATE.resolve("registry.crt")).getSocketFactory());
+                }
+                probe.setConnectTimeout(2000);
+                probe.getResponseCode();
+                if (probe.getHeaderField("Docker-Distribution-Api-Version") != null) {
+                    return true;
+                }
+            } catch (IOException notThisScheme) {
+                // try the other
+            }
+        }
+        return false;
     }
 
     private static boolean listening(String host, int port) {
