@@ -82,6 +82,9 @@ public final class Config {
             key("image.backend.context", "server", "build context of the API image"),
             key("image.ssr.dockerfile", "web/Dockerfile", "Dockerfile of the SSR image (ecr.repositories' second)"),
             key("image.ssr.context", ".", "build context of the SSR image"),
+            key("image.build-args", "VERSION={version},COMMIT={commit},BUILD_TIME={build-time}",
+                    "the images' build arguments, NAME=VALUE comma-separated; {version}, {commit} (the tag's) and"
+                            + " {build-time} are filled in"),
             key("ecr.registry", "", "ECR registry host (default: from an ECR authorization token, ACCOUNT.dkr.ecr.REGION.amazonaws.com)"),
             key("app.parameters", "/monet/app/", "SSM Parameter Store path of the app's secrets (read on the instance)"),
             key("verify.timeout", "300", "seconds verify waits for the new version before it rolls back"));

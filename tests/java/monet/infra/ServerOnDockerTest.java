@@ -38,7 +38,7 @@ class ServerOnDockerTest {
     void release(@TempDir Path tmp) {
         site = Rehearsal.start(tmp);
         site.env().put("ANTHROPIC_API_KEY", "rehearsal-key");
-        site.releaseOk("pipeline", "--only", "e2e,build-web,sync-web,images,deploy,verify");
+        site.releaseOk("pipeline", "--only", "e2e,build-web,sync-web,images,push-images,deploy,verify");
     }
 
     @AfterAll
