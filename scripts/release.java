@@ -151,7 +151,7 @@ class release implements Callable<Integer> {
             }
             ReleaseContext ctx = target.context(version);
             ReleaseContext.ResolvedVersion v = ctx.version();
-            Console.get().info("version " + v.version() + " (" + v.source() + ")");
+            Console.get().info("version " + v.version() + " (" + v.source() + "), commit " + ctx.commit());
             select.apply(new Stages(ctx, on).pipeline(title)).run();
             return 0;
         }

@@ -113,6 +113,10 @@ public final class Keys {
             "Dockerfile of the SSR image (ecr.repositories' second)"));
     public static final Key<String> IMAGE_SSR_CONTEXT = add(Key.text("image.ssr.context", ".",
             "build context of the SSR image"));
+    public static final Key<List<String>> IMAGE_BUILD_ARGS = add(Key.list("image.build-args",
+            "VERSION={version},COMMIT={commit},BUILD_TIME={build-time}",
+            "the images' build arguments, NAME=VALUE comma-separated; {version}, {commit} (the tag's) and"
+                    + " {build-time} are filled in"));
     public static final Key<String> ECR_REGISTRY = add(Key.text("ecr.registry", "",
             "ECR registry host (default: from an ECR authorization token, ACCOUNT.dkr.ecr.REGION.amazonaws.com)"));
     public static final Key<String> APP_PARAMETERS = add(Key.text("app.parameters", "/monet/app/",

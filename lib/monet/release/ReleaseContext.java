@@ -55,6 +55,7 @@ public final class ReleaseContext {
     private EcrLogin ecrLogin;
     private ResolvedVersion version;
     private String registry;
+    private String commit;
 
     /**
      * The version being released and how it was found.
@@ -226,12 +227,29 @@ public final class ReleaseContext {
         return new ResolvedVersion(Version.parse("0.0.0-dev"), "not tagged and no version in CHANGELOG.md: a placeholder", false);
     }
 
-    /** The commit being released: GITHUB_SHA, else HEAD. */
-    String commit() {
-        if (!config.get(Environment.GITHUB_SHA).isEmpty()) {
-            return config.get(Environment.GITHUB_SHA);
+    /**
+     * The commit being released: the one the version's tag points to, when the repository has the
+     * tag; else HEAD; else GITHUB_SHA. Not GITHUB_SHA first: in a run started by hand
+     * (workflow_dispatch) it is the head of the branch the run was started from, not the tag's.
+     */
+    public synchronized String commit() {
+        if (commit == null) {
+            Git git = new Git(repo);
+            commit = tagCommit().or(() -> git.maybe("rev-parse", "--verify", "--quiet", "HEAD^{commit}"))
+                    .orElse(config.get(Environment.GITHUB_SHA).isEmpty() ? "unknown" : config.get(Environment.GITHUB_SHA));
         }
-        return new Git(repo).maybe("rev-parse", "HEAD").orElse("unknown");
+        return commit;
+    }
+
+    /** The commit the version's tag points to, when there is a version and the repository has its tag. */
+    Optional<String> tagCommit() {
+        Version v;
+        try {
+            v = version().version();
+        } catch (MonetException noVersion) {
+            return Optional.empty(); // lock, status, unlock: no version, and none needed
+        }
+        return new Git(repo).maybe("rev-parse", "--verify", "--quiet", "refs/tags/v" + v + "^{commit}");
     }
 
     /** Who releases, for the lock and the audit log: the GitHub actor, else user@host. */

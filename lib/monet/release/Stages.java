@@ -41,19 +41,23 @@ public final class Stages {
             new Stage("build-web", "Build the web frontend and stamp its version.",
                     "npm ci and web.build in web.dir, then version.txt with the version in web.dist.",
                     List.of(), Set.of(), Stages::buildWeb),
-            new Stage("images", "Build and push the backend and SSR images.",
-                    "Both builds at once (tags VERSION and latest; build args VERSION, COMMIT, BUILD_TIME), ECR login"
-                            + " through the SDK (password on stdin), then the pushes.",
+            new Stage("images", "Build the backend and SSR images (pushed by push-images).",
+                    "Both builds at once, beside e2e (tags VERSION and latest; build args image.build-args, by default"
+                            + " VERSION, COMMIT, BUILD_TIME); nothing leaves this machine until push-images.",
                     List.of(), Set.of(), Stages::images),
             new Stage("sync-web", "Sync the built frontend to the deploy bucket's web/ prefix.",
                     "With delete; only new and changed files are uploaded (size and MD5 against the ETag), with content"
                             + " types, a year's immutable cache for content-hashed assets and no-cache for the rest; then"
                             + " the server's compose file and nginx.conf to its config/ prefix.",
                     List.of("e2e", "build-web"), Set.of(), Stages::syncWeb),
+            new Stage("push-images", "Push both images once e2e passed.",
+                    "ECR login through the SDK (password on stdin), then the version and latest tags of both images at"
+                            + " once: a failed e2e leaves the registry as it was.",
+                    List.of("e2e", "images"), Set.of(), Stages::pushImages),
             new Stage("migrate", "Run the database migrations on the instance.",
                     "Under the deploy lock, pulls the new API image and runs app.migrate in a one-off container; the"
                             + " app's secrets are read there from Parameter Store (app.parameters) and passed by name only.",
-                    List.of("e2e", "images"), Set.of(), Stages::migrate),
+                    List.of("push-images"), Set.of(), Stages::migrate),
             new Stage("github-release", "Create or update the GitHub release of the tag.",
                     "Through GITHUB_API_URL with GITHUB_TOKEN: the image references and the version's changelog notes"
                             + " (or the commits since the previous tag); a prerelease when the version has a '-'. Rerunning"
@@ -189,9 +193,16 @@ public final class Stages {
     private Step images() {
         Images images = new Images(ctx);
         return Step.named("images")
-                .describe(images::describe)
+                .describe(images::describeBuild)
+                .action(step -> step.note(String.join(", ", images.build()) + " built here, not pushed"));
+    }
+
+    private Step pushImages() {
+        Images images = new Images(ctx);
+        return Step.named("push-images")
+                .describe(images::describePush)
                 .action(step -> {
-                    List<String> refs = images.buildAndPush();
+                    List<String> refs = images.push();
                     step.output("backend-image", refs.get(0));
                     step.output("ssr-image", refs.get(1));
                     step.note(String.join(", ", refs));
