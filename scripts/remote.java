@@ -32,10 +32,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "remote",
         subcommands = {remote.Logs.class, remote.Status.class, remote.Restart.class, remote.Version.class,
@@ -52,21 +50,12 @@ import picocli.CommandLine.Spec;
                         + "failed (undeliverable, timed out, cancelled); 2 for bad usage."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (transport, or any instance of --all)", "2:usage error", "n:the remote command's exit code"})
-class remote implements Callable<Integer> {
+class remote {
     @Mixin
     HelpOption help;
 
-    @Spec
-    CommandSpec spec;
-
     public static void main(String... args) {
         Cli.main(new remote(), args);
-    }
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
     }
 
     /** Where and how every subcommand runs. */
