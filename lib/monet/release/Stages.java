@@ -13,6 +13,8 @@ import java.util.Set;
 import monet.MonetException;
 import monet.changelog.Changelog;
 import monet.changelog.Version;
+import monet.config.Environment;
+import monet.config.Keys;
 import monet.host.HostScript;
 import monet.pipeline.Backoff;
 import monet.pipeline.Pipeline;
@@ -39,19 +41,23 @@ public final class Stages {
             new Stage("build-web", "Build the web frontend and stamp its version.",
                     "npm ci and web.build in web.dir, then version.txt with the version in web.dist.",
                     List.of(), Set.of(), Stages::buildWeb),
-            new Stage("images", "Build and push the backend and SSR images.",
-                    "Both builds at once (tags VERSION and latest; build args VERSION, COMMIT, BUILD_TIME), ECR login"
-                            + " through the SDK (password on stdin), then the pushes.",
+            new Stage("images", "Build the backend and SSR images (pushed by push-images).",
+                    "Both builds at once, beside e2e (tags VERSION and latest; build args image.build-args, by default"
+                            + " VERSION, COMMIT, BUILD_TIME); nothing leaves this machine until push-images.",
                     List.of(), Set.of(), Stages::images),
             new Stage("sync-web", "Sync the built frontend to the deploy bucket's web/ prefix.",
                     "With delete; only new and changed files are uploaded (size and MD5 against the ETag), with content"
                             + " types, a year's immutable cache for content-hashed assets and no-cache for the rest; then"
                             + " the server's compose file and nginx.conf to its config/ prefix.",
                     List.of("e2e", "build-web"), Set.of(), Stages::syncWeb),
+            new Stage("push-images", "Push both images once e2e passed.",
+                    "ECR login through the SDK (password on stdin), then the version and latest tags of both images at"
+                            + " once: a failed e2e leaves the registry as it was.",
+                    List.of("e2e", "images"), Set.of(), Stages::pushImages),
             new Stage("migrate", "Run the database migrations on the instance.",
                     "Under the deploy lock, pulls the new API image and runs app.migrate in a one-off container; the"
                             + " app's secrets are read there from Parameter Store (app.parameters) and passed by name only.",
-                    List.of("e2e", "images"), Set.of(), Stages::migrate),
+                    List.of("push-images"), Set.of(), Stages::migrate),
             new Stage("github-release", "Create or update the GitHub release of the tag.",
                     "Through GITHUB_API_URL with GITHUB_TOKEN: the image references and the version's changelog notes"
                             + " (or the commits since the previous tag); a prerelease when the version has a '-'. Rerunning"
@@ -100,13 +106,13 @@ public final class Stages {
     }
 
     private Step e2e() {
-        String secret = ctx.config().get("e2e.secret");
-        String command = ctx.config().get("e2e.command");
+        String secret = ctx.config().get(Keys.E2E_SECRET);
+        String command = ctx.config().get(Keys.E2E_COMMAND);
         return Step.named("e2e")
                 .describe(() -> "$ " + Cmd.shell(command).render() + "   (in " + ctx.repo() + ", with " + secret + "; "
                         + (switches.contains(Switch.REQUIRE_E2E) ? "fails" : "skipped with a warning") + " when " + secret + " is not set)")
                 .action(step -> {
-                    String value = ctx.env(secret);
+                    String value = ctx.config().variableNamedBy(Keys.E2E_SECRET);
                     if (value.isEmpty()) {
                         if (switches.contains(Switch.REQUIRE_E2E)) {
                             throw new MonetException("the E2E tests need " + secret + ", which is not set (--require-e2e)");
@@ -120,20 +126,20 @@ public final class Stages {
     }
 
     private Path webDir() {
-        return ctx.repo().resolve(ctx.config().get("web.dir"));
+        return ctx.repo().resolve(ctx.config().get(Keys.WEB_DIR));
     }
 
     private Path serverDir() {
-        return ctx.repo().resolve(ctx.config().get("server.dir"));
+        return ctx.repo().resolve(ctx.config().get(Keys.SERVER_DIR));
     }
 
     private Path dist() {
-        return webDir().resolve(ctx.config().get("web.dist"));
+        return webDir().resolve(ctx.config().get(Keys.WEB_DIST));
     }
 
     private Step buildWeb() {
         Cmd install = ctx.cmd("npm", "ci").dir(webDir()).timeout(Duration.ofMinutes(15));
-        Cmd build = ctx.shell(ctx.config().get("web.build")).dir(webDir()).timeout(Duration.ofMinutes(15));
+        Cmd build = ctx.shell(ctx.config().get(Keys.WEB_BUILD)).dir(webDir()).timeout(Duration.ofMinutes(15));
         return Step.named("build-web")
                 .describe(() -> "in " + webDir() + ":\n       $ " + install.render() + "\n       $ " + build.render()
                         + "\n       write " + dist().resolve("version.txt") + " = " + version())
@@ -142,7 +148,7 @@ public final class Stages {
                     build.onStdout(line -> step.console().info("  " + line)).onStderr(line -> step.console().info("  " + line)).run();
                     if (!Files.isDirectory(dist())) {
                         throw new MonetException("the build did not produce " + dist() + " (web.build = '"
-                                + ctx.config().get("web.build") + "', web.dist = '" + ctx.config().get("web.dist") + "')");
+                                + ctx.config().get(Keys.WEB_BUILD) + "', web.dist = '" + ctx.config().get(Keys.WEB_DIST) + "')");
                     }
                     Files.writeString(dist().resolve("version.txt"), version() + "\n", StandardCharsets.UTF_8);
                     step.note(dist().toString());
@@ -166,11 +172,11 @@ public final class Stages {
                         throw new MonetException(dist() + " was built for " + built + ", not " + version()
                                 + ": run 'release build-web' again");
                     }
-                    WebSync.Result result = new WebSync(ctx.s3(), ctx.config().require("deploy.bucket"), "web/").sync(dist());
+                    WebSync.Result result = new WebSync(ctx.s3(), ctx.config().require(Keys.DEPLOY_BUCKET), "web/").sync(dist());
                     step.note(result.toString());
                     step.console().info("  web/: " + result);
                     if (Files.isDirectory(serverDir())) {
-                        WebSync.Result config = new WebSync(ctx.s3(), ctx.config().require("deploy.bucket"), "config/")
+                        WebSync.Result config = new WebSync(ctx.s3(), ctx.config().require(Keys.DEPLOY_BUCKET), "config/")
                                 .sync(serverDir());
                         step.console().info("  config/: " + config);
                     } else {
@@ -180,16 +186,23 @@ public final class Stages {
     }
 
     private String bucketOrPlaceholder() {
-        String bucket = ctx.config().get("deploy.bucket");
+        String bucket = ctx.config().get(Keys.DEPLOY_BUCKET);
         return bucket.isEmpty() ? "<deploy.bucket is not set>" : bucket;
     }
 
     private Step images() {
         Images images = new Images(ctx);
         return Step.named("images")
-                .describe(images::describe)
+                .describe(images::describeBuild)
+                .action(step -> step.note(String.join(", ", images.build()) + " built here, not pushed"));
+    }
+
+    private Step pushImages() {
+        Images images = new Images(ctx);
+        return Step.named("push-images")
+                .describe(images::describePush)
                 .action(step -> {
-                    List<String> refs = images.buildAndPush();
+                    List<String> refs = images.push();
                     step.output("backend-image", refs.get(0));
                     step.output("ssr-image", refs.get(1));
                     step.note(String.join(", ", refs));
@@ -205,14 +218,14 @@ public final class Stages {
 
     private Step githubRelease() {
         String api = apiUrl();
-        String repository = ctx.config().get("github.repository");
+        String repository = ctx.config().get(Keys.GITHUB_REPOSITORY);
         return Step.named("github-release")
                 .describe(() -> "create or update the GitHub release of " + tag() + " in " + repository + " through " + api
                         + " (GITHUB_TOKEN): prerelease=" + ctx.version().version().isPrerelease()
                         + ", body = the image references and CHANGELOG.md's notes for " + version()
                         + " (or the commits since the previous tag)")
                 .action(step -> {
-                    String token = ctx.env("GITHUB_TOKEN");
+                    String token = ctx.config().get(Environment.GITHUB_TOKEN);
                     if (token.isEmpty()) {
                         throw new MonetException("GITHUB_TOKEN is not set: the release needs a token with contents: write");
                     }
@@ -224,7 +237,7 @@ public final class Stages {
     }
 
     private String apiUrl() {
-        String api = ctx.env("GITHUB_API_URL");
+        String api = ctx.config().get(Environment.GITHUB_API_URL);
         return api.isEmpty() ? "https://api.github.com" : api;
     }
 
@@ -279,8 +292,8 @@ public final class Stages {
     }
 
     private Verifier verifier() {
-        return new Verifier(ctx.config().get("site.url"),
-                Duration.ofSeconds(Long.parseLong(ctx.config().get("verify.timeout").strip())),
+        return new Verifier(ctx.config().get(Keys.SITE_URL),
+                ctx.config().get(Keys.VERIFY_TIMEOUT),
                 Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(15)));
     }
 
@@ -332,7 +345,7 @@ public final class Stages {
 
     /** {@code release status}: what the host runs, its lock and last audit lines, and what the site reports. */
     public String status() throws InterruptedException {
-        String site = ctx.config().get("site.url");
+        String site = ctx.config().get(Keys.SITE_URL);
         return "instance: " + ctx.host().description() + "\n" + host.runForOutput("status", ctx.scripts().deployStatus(10))
                 + "--- site " + site + "\n" + verifier().snapshot() + "\n";
     }

@@ -254,7 +254,7 @@ class LauncherTest {
     void interactiveOpensJShellWithTheLibraryLoaded() {
         // changelog's own share of the library has no pipeline and no AWS: jshell gets all of it.
         CmdResult result = JBang.run("--interactive", "scripts/changelog.java")
-                .stdin("monet.process.Shell.quote(\"it's\")\nmonet.pipeline.Pipeline.named(\"adhoc\").step(\"hello\", c -> {}).run().ok()\n"
+                .stdin("monet.process.Shell.quote(\"it's\")\nmonet.pipeline.Pipeline.named(\"adhoc\").step(monet.pipeline.Step.named(\"hello\").action(c -> {})).run().ok()\n"
                         + "monet.aws.Aws.class.getSimpleName() + software.amazon.awssdk.services.ses.SesClient.SERVICE_NAME\n/exit\n")
                 .call();
         assertThat(result.stdout()).contains("\"'it'\\\\''s'\"").contains("==> true").contains("==> \"Awsses\"")
