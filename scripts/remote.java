@@ -32,10 +32,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "remote",
         subcommands = {remote.Logs.class, remote.Status.class, remote.Restart.class, remote.Version.class,
@@ -59,21 +57,12 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (transport, or any instance of --all)", "2:usage error",
                 "130:interrupted by Ctrl-C (143: by kill); the command was cancelled", "n:the remote command's exit code"})
-class remote implements Callable<Integer> {
+class remote {
     @Mixin
     HelpOption help;
 
-    @Spec
-    CommandSpec spec;
-
     public static void main(String... args) {
         Cli.main(new remote(), args);
-    }
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
     }
 
     /** Where and how every subcommand runs. */
