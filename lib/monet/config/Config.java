@@ -87,7 +87,11 @@ public final class Config {
                             + " {build-time} are filled in"),
             key("ecr.registry", "", "ECR registry host (default: from an ECR authorization token, ACCOUNT.dkr.ecr.REGION.amazonaws.com)"),
             key("app.parameters", "/monet/app/", "SSM Parameter Store path of the app's secrets (read on the instance)"),
-            key("verify.timeout", "300", "seconds verify waits for the new version before it rolls back"));
+            key("verify.timeout", "300", "seconds verify waits for the new version before it rolls back"),
+            key("verify.ssr-healthy", "\\bhealthy\\b", "regular expression (case-insensitive) the body of the site's /ssr-health"
+                    + " must contain, with HTTP 200 (\"\" = any 200 answer)"),
+            key("ssr.health-path", "/ssr-health", "the SSR server's own health path: nginx answers the public /ssr-health from it,"
+                    + " and the compose file's health check asks it (both set by sync-web in the files it publishes)"));
 
     private final Map<String, Value> values;
     private final Path file;
