@@ -33,6 +33,7 @@ import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
 import monet.cli.HelpOption;
 import monet.cli.HostOptions;
+import monet.config.Keys;
 import monet.console.Console;
 import monet.host.HostTarget;
 import monet.infra.GitHubSecretsCommand;
@@ -125,7 +126,7 @@ class release implements Callable<Integer> {
         }
 
         ReleaseContext context(String version) {
-            return new ReleaseContext(config.config(), Path.of("").toAbsolutePath(), System.getenv(), host.dryRun(), version,
+            return new ReleaseContext(config.config(), Path.of("").toAbsolutePath(), host.dryRun(), version,
                     HostTarget.of(config.config(), host.via(), host.instance(), host.timeout()));
         }
     }
@@ -231,7 +232,7 @@ class release implements Callable<Integer> {
                 throw MonetException.usage("give either VERSION or --bump major|minor|patch|auto");
             }
             Console console = Console.get();
-            Cut cut = new Cut(Path.of("").toAbsolutePath(), config.config().get("release.branch"), remote, console);
+            Cut cut = new Cut(Path.of("").toAbsolutePath(), config.config().get(Keys.RELEASE_BRANCH), remote, console);
             Cut.Plan plan = cut.preflight(version, bump);
             console.info("release v" + plan.version() + (plan.previous().map(p -> " (previous: v" + p + ")").orElse("")));
             if (dryRun) {

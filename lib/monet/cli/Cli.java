@@ -44,7 +44,7 @@ public final class Cli {
             String message = ex instanceof MonetException ? ex.getMessage()
                     : ex.getClass().getSimpleName() + ": " + ex.getMessage();
             Console.get().error(null, message);
-            if (System.getenv("MONET_DEBUG") != null) {
+            if (Console.get().debug()) {
                 StringBuilder trace = new StringBuilder();
                 for (Throwable t = ex; t != null; t = t.getCause()) {
                     trace.append(t).append('\n');

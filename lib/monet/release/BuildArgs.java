@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import monet.MonetException;
 import monet.config.Config;
+import monet.config.Keys;
 
 /**
  * The images' build arguments ({@code image.build-args}): comma-separated {@code NAME=VALUE},
@@ -29,12 +30,12 @@ final class BuildArgs {
     /** The arguments of {@code image.build-args}; a usage error names what is wrong. */
     static BuildArgs of(Config config) {
         List<String[]> args = new ArrayList<>();
-        for (String entry : config.list("image.build-args")) {
+        for (String entry : config.get(Keys.IMAGE_BUILD_ARGS)) {
             int eq = entry.indexOf('=');
             String name = eq < 0 ? entry : entry.substring(0, eq).strip();
             if (eq < 0 || !NAME.matcher(name).matches()) {
                 throw MonetException.usage("image.build-args: '" + entry + "' is not NAME=VALUE with NAME letters, digits"
-                        + " and '_' (it is '" + config.get("image.build-args") + "')");
+                        + " and '_' (it is '" + String.join(",", config.get(Keys.IMAGE_BUILD_ARGS)) + "')");
             }
             String value = entry.substring(eq + 1).strip();
             Matcher m = PLACEHOLDER.matcher(value);

@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import monet.MonetException;
 import monet.config.Config;
+import monet.config.Keys;
 import monet.console.Console;
 import monet.process.Cmd;
 
@@ -45,13 +46,13 @@ final class Images {
 
     /** The two images from the configuration: ecr.repositories (backend, SSR) and image.*.dockerfile/context. */
     static List<Image> of(Config config) {
-        List<String> repositories = config.list("ecr.repositories");
+        List<String> repositories = config.get(Keys.ECR_REPOSITORIES);
         if (repositories.size() != 2) {
             throw MonetException.usage("ecr.repositories must name two repositories, backend then SSR; it is '"
-                    + config.get("ecr.repositories") + "'");
+                    + String.join(",", repositories) + "'");
         }
-        return List.of(new Image(repositories.get(0), config.get("image.backend.dockerfile"), config.get("image.backend.context")),
-                new Image(repositories.get(1), config.get("image.ssr.dockerfile"), config.get("image.ssr.context")));
+        return List.of(new Image(repositories.get(0), config.get(Keys.IMAGE_BACKEND_DOCKERFILE), config.get(Keys.IMAGE_BACKEND_CONTEXT)),
+                new Image(repositories.get(1), config.get(Keys.IMAGE_SSR_DOCKERFILE), config.get(Keys.IMAGE_SSR_CONTEXT)));
     }
 
     Cmd build(Image image, String registry) {

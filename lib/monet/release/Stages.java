@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import monet.MonetException;
 import monet.changelog.Changelog;
 import monet.changelog.Version;
+import monet.config.Environment;
+import monet.config.Keys;
 import monet.host.HostScript;
 import monet.pipeline.Backoff;
 import monet.pipeline.Pipeline;
@@ -109,13 +111,13 @@ public final class Stages {
     }
 
     private Step e2e() {
-        String secret = ctx.config().get("e2e.secret");
-        String command = ctx.config().get("e2e.command");
+        String secret = ctx.config().get(Keys.E2E_SECRET);
+        String command = ctx.config().get(Keys.E2E_COMMAND);
         return Step.named("e2e")
                 .describe(() -> "$ " + Cmd.shell(command).render() + "   (in " + ctx.repo() + ", with " + secret + "; "
                         + (switches.contains(Switch.REQUIRE_E2E) ? "fails" : "skipped with a warning") + " when " + secret + " is not set)")
                 .action(step -> {
-                    String value = ctx.env(secret);
+                    String value = ctx.config().variableNamedBy(Keys.E2E_SECRET);
                     if (value.isEmpty()) {
                         if (switches.contains(Switch.REQUIRE_E2E)) {
                             throw new MonetException("the E2E tests need " + secret + ", which is not set (--require-e2e)");
@@ -129,20 +131,20 @@ public final class Stages {
     }
 
     private Path webDir() {
-        return ctx.repo().resolve(ctx.config().get("web.dir"));
+        return ctx.repo().resolve(ctx.config().get(Keys.WEB_DIR));
     }
 
     private Path serverDir() {
-        return ctx.repo().resolve(ctx.config().get("server.dir"));
+        return ctx.repo().resolve(ctx.config().get(Keys.SERVER_DIR));
     }
 
     private Path dist() {
-        return webDir().resolve(ctx.config().get("web.dist"));
+        return webDir().resolve(ctx.config().get(Keys.WEB_DIST));
     }
 
     private Step buildWeb() {
         Cmd install = ctx.cmd("npm", "ci").dir(webDir()).timeout(Duration.ofMinutes(15));
-        Cmd build = ctx.shell(ctx.config().get("web.build")).dir(webDir()).timeout(Duration.ofMinutes(15));
+        Cmd build = ctx.shell(ctx.config().get(Keys.WEB_BUILD)).dir(webDir()).timeout(Duration.ofMinutes(15));
         return Step.named("build-web")
                 .describe(() -> "in " + webDir() + ":\n       $ " + install.render() + "\n       $ " + build.render()
                         + "\n       write " + dist().resolve("version.txt") + " = " + version())
@@ -151,7 +153,7 @@ public final class Stages {
                     build.onStdout(line -> step.console().info("  " + line)).onStderr(line -> step.console().info("  " + line)).run();
                     if (!Files.isDirectory(dist())) {
                         throw new MonetException("the build did not produce " + dist() + " (web.build = '"
-                                + ctx.config().get("web.build") + "', web.dist = '" + ctx.config().get("web.dist") + "')");
+                                + ctx.config().get(Keys.WEB_BUILD) + "', web.dist = '" + ctx.config().get(Keys.WEB_DIST) + "')");
                     }
                     Files.writeString(dist().resolve("version.txt"), version() + "\n", StandardCharsets.UTF_8);
                     step.note(dist().toString());
@@ -164,7 +166,7 @@ public final class Stages {
                         + " and changed files (size + MD5/ETag), delete the rest, Content-Type by extension,"
                         + " Cache-Control '" + WebSync.IMMUTABLE + "' for hashed assets and '" + WebSync.NO_CACHE + "' otherwise;"
                         + " then " + serverDir() + " (the server's compose file and nginx.conf, with the SSR health path "
-                        + ctx.config().get("ssr.health-path") + " written into both) to s3://" + bucketOrPlaceholder()
+                        + ctx.config().get(Keys.SSR_HEALTH_PATH) + " written into both) to s3://" + bucketOrPlaceholder()
                         + "/config/, which deploy syncs onto the host")
                 .action(step -> {
                     Path versionFile = dist().resolve("version.txt");
@@ -176,15 +178,15 @@ public final class Stages {
                         throw new MonetException(dist() + " was built for " + built + ", not " + version()
                                 + ": run 'release build-web' again");
                     }
-                    WebSync.Result result = new WebSync(ctx.s3(), ctx.config().require("deploy.bucket"), "web/").sync(dist());
+                    WebSync.Result result = new WebSync(ctx.s3(), ctx.config().require(Keys.DEPLOY_BUCKET), "web/").sync(dist());
                     step.note(result.toString());
                     step.console().info("  web/: " + result);
                     if (Files.isDirectory(serverDir())) {
                         Path rendered = Files.createTempDirectory("monet-server-files");
                         try {
-                            ServerFiles.render(serverDir(), ctx.config().get("app.compose.file"),
-                                    ctx.config().get("ssr.health-path"), rendered);
-                            WebSync.Result config = new WebSync(ctx.s3(), ctx.config().require("deploy.bucket"), "config/")
+                            ServerFiles.render(serverDir(), ctx.config().get(Keys.APP_COMPOSE_FILE),
+                                    ctx.config().get(Keys.SSR_HEALTH_PATH), rendered);
+                            WebSync.Result config = new WebSync(ctx.s3(), ctx.config().require(Keys.DEPLOY_BUCKET), "config/")
                                     .sync(rendered);
                             step.console().info("  config/: " + config);
                         } finally {
@@ -205,7 +207,7 @@ public final class Stages {
     }
 
     private String bucketOrPlaceholder() {
-        String bucket = ctx.config().get("deploy.bucket");
+        String bucket = ctx.config().get(Keys.DEPLOY_BUCKET);
         return bucket.isEmpty() ? "<deploy.bucket is not set>" : bucket;
     }
 
@@ -237,14 +239,14 @@ public final class Stages {
 
     private Step githubRelease() {
         String api = apiUrl();
-        String repository = ctx.config().get("github.repository");
+        String repository = ctx.config().get(Keys.GITHUB_REPOSITORY);
         return Step.named("github-release")
                 .describe(() -> "create or update the GitHub release of " + tag() + " in " + repository + " through " + api
                         + " (GITHUB_TOKEN): prerelease=" + ctx.version().version().isPrerelease()
                         + ", body = the image references and CHANGELOG.md's notes for " + version()
                         + " (or the commits since the previous tag)")
                 .action(step -> {
-                    String token = ctx.env("GITHUB_TOKEN");
+                    String token = ctx.config().get(Environment.GITHUB_TOKEN);
                     if (token.isEmpty()) {
                         throw new MonetException("GITHUB_TOKEN is not set: the release needs a token with contents: write");
                     }
@@ -256,7 +258,7 @@ public final class Stages {
     }
 
     private String apiUrl() {
-        String api = ctx.env("GITHUB_API_URL");
+        String api = ctx.config().get(Environment.GITHUB_API_URL);
         return api.isEmpty() ? "https://api.github.com" : api;
     }
 
@@ -312,9 +314,8 @@ public final class Stages {
     }
 
     private Verifier verifier() {
-        return new Verifier(ctx.config().get("site.url"),
-                Duration.ofSeconds(Long.parseLong(ctx.config().get("verify.timeout").strip())),
-                Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(15)), ctx.config().get("verify.ssr-healthy"));
+        return new Verifier(ctx.config().get(Keys.SITE_URL), ctx.config().get(Keys.VERIFY_TIMEOUT),
+                Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(15)), ctx.config().get(Keys.VERIFY_SSR_HEALTHY));
     }
 
     /** A point of no return: once the site serves the version, the deploy stands. */
@@ -353,14 +354,14 @@ public final class Stages {
     /** Says on the GitHub release of {@code from} that the site went back to {@code target}; the rollback stands either way. */
     private void markRolledBack(String from, String target, String why, StepContext step) {
         String fromTag = "v" + from.replaceFirst("^v", "");
-        String token = ctx.env("GITHUB_TOKEN");
+        String token = ctx.config().get(Environment.GITHUB_TOKEN);
         if (token.isEmpty()) {
             step.console().warn("GITHUB_TOKEN is not set: the GitHub release of " + fromTag + ", if any, does not say it was"
                     + " rolled back");
             return;
         }
         try {
-            String done = new GitHubRelease(apiUrl(), ctx.config().get("github.repository"), token)
+            String done = new GitHubRelease(apiUrl(), ctx.config().get(Keys.GITHUB_REPOSITORY), token)
                     .rolledBack(fromTag, "v" + target.replaceFirst("^v", ""), why + " (" + Instant.now()
                             .truncatedTo(ChronoUnit.SECONDS) + ", " + ctx.who() + ")");
             step.console().info(done);
@@ -388,7 +389,7 @@ public final class Stages {
 
     /** {@code release status}: what the host runs, its lock and last audit lines, and what the site reports. */
     public String status() throws InterruptedException {
-        String site = ctx.config().get("site.url");
+        String site = ctx.config().get(Keys.SITE_URL);
         return "instance: " + ctx.host().description() + "\n" + host.runForOutput("status", ctx.scripts().deployStatus(10))
                 + "--- site " + site + "\n" + verifier().snapshot() + "\n";
     }
