@@ -62,21 +62,12 @@ import picocli.CommandLine.Spec;
                         + " prints every step and exactly what it would run, and needs no credentials, no AWS and no network."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (a stage failed; the message says what was rolled back)", "2:usage error"})
-class release implements Callable<Integer> {
+class release {
     @Mixin
     HelpOption help;
 
-    @Spec
-    CommandSpec spec;
-
     public static void main(String... args) {
         Cli.main(new release(), args);
-    }
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
     }
 
     /** The subcommands, in the order --help lists them: cut, one per stage (made from its declaration), then the rest. */

@@ -83,10 +83,16 @@ class SsmAsAwsBehavesTest {
         endpoint.instance(offline, Map.of("Name", "asleep")).offline(offline);
         CmdResult preview = remote("shell", "--instance", offline, "--set", "ssm.delivery-timeout=30", "--dry-run", "true");
         assertThat(preview.stdout()).contains("TimeoutSeconds: 30");
-        CmdResult r = remote("shell", "--instance", offline, "--set", "ssm.delivery-timeout=30", "--timeout", "5", "true");
+        // create-user: the client's own time-out is a way out too, and takes the password out of Parameter Store
+        CmdResult r = JBang.run("remote", "create-user", "--instance", offline, "--set", "ssm.delivery-timeout=30", "--timeout", "5",
+                "--password-stdin", "late@example.com").env(env()).stdin("timed-out-password\n").call();
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr()).contains("not delivered to " + offline + " within 30 s").contains("ssm.delivery-timeout")
-                .contains("Delayed").contains("describe-instance-information");
+                .contains("Delayed").contains("describe-instance-information").doesNotContain("timed-out-password");
+        try (SsmClient parameters = moto.client(SsmClient.builder())) {
+            assertThat(parameters.getParametersByPath(b -> b.path("/monet/tmp").recursive(true)).parameters())
+                    .as("the one-time secret parameter after the time-out").isEmpty();
+        }
         String last = endpoint.calls().stream().filter(c -> c.get("action").asText().equals("CancelCommand")).reduce((a, b) -> b)
                 .orElseThrow().get("body").get("CommandId").asText();
         assertThat(last).as("the undelivered command was cancelled").isNotBlank();
