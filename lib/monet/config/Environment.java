@@ -33,7 +33,8 @@ public final class Environment {
     public static final Variable GITHUB_REF_NAME = new Variable("GITHUB_REF_NAME",
             "GitHub Actions: the tag or branch the workflow runs for", false);
     public static final Variable GITHUB_SHA = new Variable("GITHUB_SHA",
-            "GitHub Actions: the commit being released (else HEAD)", false);
+            "GitHub Actions: the commit when the repository has neither the version's tag nor a HEAD (in a run"
+                    + " started by hand it is the branch's head, not the tag's commit)", false);
     public static final Variable GITHUB_ACTOR = new Variable("GITHUB_ACTOR",
             "GitHub Actions: who acts, for the deploy lock and the audit log (else user@host)", false);
     public static final Variable GITHUB_RUN_ID = new Variable("GITHUB_RUN_ID",

@@ -123,6 +123,12 @@ public final class Keys {
             "SSM Parameter Store path of the app's secrets (read on the instance)"));
     public static final Key<Duration> VERIFY_TIMEOUT = add(Key.seconds("verify.timeout", 300, 1, 86_400,
             "how long verify waits for the new version before it rolls back"));
+    public static final Key<String> VERIFY_SSR_HEALTHY = add(Key.text("verify.ssr-healthy", "\\bhealthy\\b",
+            "regular expression (case-insensitive) the body of the site's /ssr-health must contain, with HTTP 200"
+                    + " (\"\" = any 200 answer)"));
+    public static final Key<String> SSR_HEALTH_PATH = add(Key.text("ssr.health-path", "/ssr-health",
+            "the SSR server's own health path: nginx answers the public /ssr-health from it, and the compose file's"
+                    + " health check asks it (both written by sync-web into the files it publishes)"));
 
     /** Every key, in the order above. */
     public static final List<Key<?>> ALL = List.copyOf(DECLARED);

@@ -5,11 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import monet.MonetException;
 import monet.changelog.Changelog;
 import monet.changelog.Version;
@@ -48,7 +52,7 @@ public final class Stages {
             new Stage("sync-web", "Sync the built frontend to the deploy bucket's web/ prefix.",
                     "With delete; only new and changed files are uploaded (size and MD5 against the ETag), with content"
                             + " types, a year's immutable cache for content-hashed assets and no-cache for the rest; then"
-                            + " the server's compose file and nginx.conf to its config/ prefix.",
+                            + " the server's compose file and nginx.conf, with ssr.health-path written into both, to its config/ prefix.",
                     List.of("e2e", "build-web"), Set.of(), Stages::syncWeb),
             new Stage("push-images", "Push both images once e2e passed.",
                     "ECR login through the SDK (password on stdin), then the version and latest tags of both images at"
@@ -58,11 +62,6 @@ public final class Stages {
                     "Under the deploy lock, pulls the new API image and runs app.migrate in a one-off container; the"
                             + " app's secrets are read there from Parameter Store (app.parameters) and passed by name only.",
                     List.of("push-images"), Set.of(), Stages::migrate),
-            new Stage("github-release", "Create or update the GitHub release of the tag.",
-                    "Through GITHUB_API_URL with GITHUB_TOKEN: the image references and the version's changelog notes"
-                            + " (or the commits since the previous tag); a prerelease when the version has a '-'. Rerunning"
-                            + " updates it.",
-                    List.of("migrate"), Set.of(), Stages::githubRelease),
             new Stage("deploy", "Deploy the version on the instance.",
                     "Takes the deploy lock, syncs config and web from the deploy bucket, sets IMAGE_TAG and ECR_REGISTRY"
                             + " in .env, logs in to ECR, pulls, compose up -d, records the previous tag, appends an audit"
@@ -70,10 +69,16 @@ public final class Stages {
                             + " verified.",
                     List.of("sync-web", "migrate"), Set.of(), Stages::deploy),
             new Stage("verify", "Check the site serves the version; roll back if not.",
-                    "Polls /api/version for the version and /ssr-health for healthy with backoff for verify.timeout"
+                    "Polls /api/version for the version and /ssr-health for a 200 whose body matches verify.ssr-healthy with backoff for verify.timeout"
                             + " seconds; on failure prints both answers and rolls the deploy back, unless --no-rollback."
                             + " Once it passes, the deploy stands.",
                     List.of("deploy"), Set.of(Switch.NO_ROLLBACK), Stages::verify),
+            new Stage("github-release", "Publish the GitHub release of the tag, as the latest, once verify passed.",
+                    "Through GITHUB_API_URL with GITHUB_TOKEN: the image references and the version's changelog notes"
+                            + " (or the commits since the previous tag); a prerelease when the version has a '-', else marked"
+                            + " latest. Rerunning updates it. A rollback later says so on it and makes the version it went"
+                            + " back to the latest.",
+                    List.of("verify"), Set.of(), Stages::githubRelease),
             new Stage("cleanup", "Prune old images on the instance, in the background.",
                     "Removes the registry's images other than the current, previous and latest tags, then dangling ones.",
                     List.of("verify"), Set.of(), Stages::cleanup));
@@ -160,7 +165,8 @@ public final class Stages {
                 .describe(() -> "sync " + dist() + " to s3://" + bucketOrPlaceholder() + "/web/ (AWS SDK): upload new"
                         + " and changed files (size + MD5/ETag), delete the rest, Content-Type by extension,"
                         + " Cache-Control '" + WebSync.IMMUTABLE + "' for hashed assets and '" + WebSync.NO_CACHE + "' otherwise;"
-                        + " then " + serverDir() + " (the server's compose file and nginx.conf) to s3://" + bucketOrPlaceholder()
+                        + " then " + serverDir() + " (the server's compose file and nginx.conf, with the SSR health path "
+                        + ctx.config().get(Keys.SSR_HEALTH_PATH) + " written into both) to s3://" + bucketOrPlaceholder()
                         + "/config/, which deploy syncs onto the host")
                 .action(step -> {
                     Path versionFile = dist().resolve("version.txt");
@@ -176,13 +182,28 @@ public final class Stages {
                     step.note(result.toString());
                     step.console().info("  web/: " + result);
                     if (Files.isDirectory(serverDir())) {
-                        WebSync.Result config = new WebSync(ctx.s3(), ctx.config().require(Keys.DEPLOY_BUCKET), "config/")
-                                .sync(serverDir());
-                        step.console().info("  config/: " + config);
+                        Path rendered = Files.createTempDirectory("monet-server-files");
+                        try {
+                            ServerFiles.render(serverDir(), ctx.config().get(Keys.APP_COMPOSE_FILE),
+                                    ctx.config().get(Keys.SSR_HEALTH_PATH), rendered);
+                            WebSync.Result config = new WebSync(ctx.s3(), ctx.config().require(Keys.DEPLOY_BUCKET), "config/")
+                                    .sync(rendered);
+                            step.console().info("  config/: " + config);
+                        } finally {
+                            deleteTree(rendered);
+                        }
                     } else {
                         step.console().warn(serverDir() + " does not exist: config/ in the bucket is left as it is");
                     }
                 });
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private String bucketOrPlaceholder() {
@@ -288,13 +309,13 @@ public final class Stages {
             return deploy;
         }
         return deploy.rollback("roll back to the previous IMAGE_TAG (.previous-tag on the host) and verify that version",
-                step -> step.note("now " + rollBack("", step) + ", serving and healthy"));
+                step -> step.note("now " + rollBack("", "a stage after deploy failed; rolled back automatically", step)
+                        + ", serving and healthy"));
     }
 
     private Verifier verifier() {
-        return new Verifier(ctx.config().get(Keys.SITE_URL),
-                ctx.config().get(Keys.VERIFY_TIMEOUT),
-                Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(15)));
+        return new Verifier(ctx.config().get(Keys.SITE_URL), ctx.config().get(Keys.VERIFY_TIMEOUT),
+                Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(15)), ctx.config().get(Keys.VERIFY_SSR_HEALTHY));
     }
 
     /** A point of no return: once the site serves the version, the deploy stands. */
@@ -318,12 +339,35 @@ public final class Stages {
      * Rolls back to the given version (or the recorded previous one) and verifies it; returns the
      * version. When that fails, says where to look and what to run.
      */
-    private String rollBack(String versionOrEmpty, StepContext step) throws Exception {
+    private String rollBack(String versionOrEmpty, String why, StepContext step) throws Exception {
         Map<String, String> result = host.run("rollback", ctx.scripts().rollback(versionOrEmpty), HOST_TIMEOUT);
         String target = result.getOrDefault("rolled-back-to", versionOrEmpty);
-        step.console().info("rolled back to " + target + " (from " + result.getOrDefault("from", "?") + "); verifying it");
+        String from = result.getOrDefault("from", "");
+        step.console().info("rolled back to " + target + " (from " + (from.isEmpty() ? "?" : from) + "); verifying it");
         verifier().await(target);
+        if (!from.isEmpty() && !from.equals("none") && !from.equals(target)) {
+            markRolledBack(from, target, why, step);
+        }
         return target;
+    }
+
+    /** Says on the GitHub release of {@code from} that the site went back to {@code target}; the rollback stands either way. */
+    private void markRolledBack(String from, String target, String why, StepContext step) {
+        String fromTag = "v" + from.replaceFirst("^v", "");
+        String token = ctx.config().get(Environment.GITHUB_TOKEN);
+        if (token.isEmpty()) {
+            step.console().warn("GITHUB_TOKEN is not set: the GitHub release of " + fromTag + ", if any, does not say it was"
+                    + " rolled back");
+            return;
+        }
+        try {
+            String done = new GitHubRelease(apiUrl(), ctx.config().get(Keys.GITHUB_REPOSITORY), token)
+                    .rolledBack(fromTag, "v" + target.replaceFirst("^v", ""), why + " (" + Instant.now()
+                            .truncatedTo(ChronoUnit.SECONDS) + ", " + ctx.who() + ")");
+            step.console().info(done);
+        } catch (Exception e) {
+            step.console().warn("the GitHub release of " + fromTag + " does not say it was rolled back: " + e.getMessage());
+        }
     }
 
     /** {@code release rollback [VERSION]}: a pipeline of one step that rolls back and verifies. */
@@ -334,7 +378,7 @@ public final class Stages {
                         .describe(() -> host.describe("roll back to " + (target.isEmpty() ? "the previous version" : target),
                                 ctx.scripts().rollback(target)) + "\n     then " + verifier().describe(
                                         target.isEmpty() ? "that version" : target))
-                        .action(step -> step.note("now " + rollBack(target, step))));
+                        .action(step -> step.note("now " + rollBack(target, "release rollback", step))));
     }
 
     private Step cleanup() {

@@ -155,6 +155,27 @@ class HostDeployTest extends SandboxTest {
     }
 
     @Test
+    void aRollbackSaysSoOnTheGitHubReleaseItLeftAndMakesTheOneItWentBackToTheLatest() throws Exception {
+        box.stages("1.0.0").pipeline("test").only(List.of("github-release")).run();
+        box.stages("1.1.0").pipeline("test").only(List.of("github-release")).run();
+        assertThat(box.github.latest).isEqualTo("v1.1.0");
+        deployed("1.1.0", "1.0.0");
+
+        box.stages("1.1.0").rollbackPipeline("").run();
+
+        assertThat(box.github.releases.get("v1.1.0").path("body").asText())
+                .startsWith("> **Rolled back** to v1.0.0: release rollback (").contains("## Images");
+        assertThat(box.github.latest).isEqualTo("v1.0.0");
+        assertThat(box.github.releases.get("v1.0.0").path("body").asText()).doesNotContain("Rolled back");
+
+        box.stages("1.0.0").rollbackPipeline("1.1.0").run();
+        assertThat(box.github.releases.get("v1.0.0").path("body").asText()).startsWith("> **Rolled back** to v1.1.0");
+        assertThat(box.github.releases.get("v1.1.0").path("body").asText()).as("serving again").doesNotContain("Rolled back")
+                .startsWith("## Images");
+        assertThat(box.github.latest).isEqualTo("v1.1.0");
+    }
+
+    @Test
     void rollbackWithoutARecordedPreviousVersionAsksForOne() {
         assertThatThrownBy(() -> box.stages("1.1.0").rollbackPipeline("").run())
                 .hasMessageContaining("no previous version recorded");

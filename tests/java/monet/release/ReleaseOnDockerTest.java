@@ -98,4 +98,41 @@ class ReleaseOnDockerTest {
         assertThat(site.docker().ecrTags("drawing-agent")).containsExactlyInAnyOrder(Rehearsal.FIRST, "latest");
         assertThat(site.docker().ecrTags("web-ssr")).containsExactlyInAnyOrder(Rehearsal.FIRST, "latest");
     }
+
+    @Test
+    @Order(3)
+    void anAppWithItsOwnBuildArgumentAndSsrHealthPathIsReleasedBySettingsAlone() {
+        String api = site.read("server/Dockerfile");
+        String ssr = site.read("web/Dockerfile");
+        String server = site.read("web/server.mjs");
+        assertThat(api).contains("ARG VERSION\n", "APP_VERSION=$VERSION");
+        assertThat(ssr).contains("ARG VERSION\n", "APP_VERSION=$VERSION");
+        assertThat(server).contains(".end('healthy')");
+        site.newVersion("1.1.0", Map.of(
+                "server/Dockerfile", api.replace("ARG VERSION\n", "ARG RELEASE\n").replace("APP_VERSION=$VERSION", "APP_VERSION=$RELEASE"),
+                "web/Dockerfile", ssr.replace("ARG VERSION\n", "ARG RELEASE\n").replace("APP_VERSION=$VERSION", "APP_VERSION=$RELEASE")
+                        .replace("WORKDIR /app", "ENV SSR_HEALTH_PATH=/internal/health\nWORKDIR /app"),
+                "web/server.mjs", server.replace(".end('healthy')", ".end('{\"status\": \"ok\"}')")));
+        // A first deploy of such an app: a running nginx picking up a changed nginx.conf is the deploy's concern.
+        site.docker().removeStack();
+        site.env().put("MONET_IMAGE_BUILD_ARGS", "RELEASE={version},COMMIT={commit}");
+        site.env().put("MONET_SSR_HEALTH_PATH", "/internal/health");
+        site.env().put("MONET_VERIFY_SSR_HEALTHY", "\"status\":\\s*\"ok\"");
+        try {
+            site.releaseOk("pipeline", "--only", "e2e,build-web,sync-web,images,push-images,deploy,verify");
+        } finally {
+            site.env().remove("MONET_IMAGE_BUILD_ARGS");
+            site.env().remove("MONET_SSR_HEALTH_PATH");
+            site.env().remove("MONET_VERIFY_SSR_HEALTHY");
+        }
+
+        assertThat(site.apiVersion()).isEqualTo("1.1.0");
+        assertThat(site.page("/").ssrVersion()).isEqualTo("1.1.0");
+        var health = site.get("/ssr-health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"status\": \"ok\"}");
+        assertThat(site.docker().docker("inspect", "--format", "{{json .Config.Healthcheck.Test}}", "web-ssr").run().stdout())
+                .as("the compose file's SSR health check").contains("http://127.0.0.1:3000/internal/health")
+                .doesNotContain("/ssr-health");
+    }
 }

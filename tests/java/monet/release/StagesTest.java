@@ -153,11 +153,12 @@ class StagesTest extends SandboxTest {
         assertThat(summary.ok()).isTrue();
         assertThat(summary.steps()).extracting(Summary.StepRecord::name).containsExactlyInAnyOrder(
                 "e2e", "build-web", "images", "e2e + build-web + images", "sync-web", "push-images", "sync-web + push-images",
-                "migrate", "github-release", "deploy", "github-release + deploy", "verify", "cleanup");
+                "migrate", "deploy", "verify", "github-release", "cleanup", "github-release + cleanup");
         assertThat(box.s3.getObjectAsBytes(g -> g.bucket(box.bucket).key("web/version.txt")).asUtf8String()).isEqualTo("1.1.0\n");
         assertThat(box.read(box.app.resolve("web/version.txt"))).isEqualTo("1.1.0\n");
         assertThat(box.read(box.app.resolve(".env"))).contains("IMAGE_TAG=1.1.0");
         assertThat(box.github.releases).containsKey("v1.1.0");
+        assertThat(box.github.latest).isEqualTo("v1.1.0");
         assertThat(box.read(box.app.resolve(HostScripts.AUDIT))).contains("action=migrate version=1.1.0 result=ok",
                 "action=deploy version=1.1.0 previous=1.0.0 result=ok");
     }
@@ -166,8 +167,7 @@ class StagesTest extends SandboxTest {
     void theStagesRunLevelByLevelAndOnlyKnownOnesCanBeSelected() {
         assertThat(Stage.levels(Stages.ALL)).extracting(level -> level.stream().map(Stage::name).toList()).containsExactly(
                 List.of("e2e", "build-web", "images"), List.of("sync-web", "push-images"), List.of("migrate"),
-                List.of("github-release", "deploy"),
-                List.of("verify"), List.of("cleanup"));
+                List.of("deploy"), List.of("verify"), List.of("github-release", "cleanup"));
         Stage early = new Stage("early", "x", "x", List.of("late"), Set.of(), stages -> null);
         assertThatThrownBy(() -> Stage.levels(List.of(early))).hasMessageContaining("'early' comes after 'late', which is not declared before it");
         assertThatThrownBy(() -> run("1.1.0", false, "deplo")).isInstanceOf(MonetException.class)
