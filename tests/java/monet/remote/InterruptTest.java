@@ -146,6 +146,7 @@ class InterruptTest {
                         assertThat(run.stdout() + run.stderr()).as(context).doesNotContain(password);
                         eventually("no secret parameter left, " + context, () -> secretParameters().isEmpty());
                         eventually("no command running on the instance, " + context, () -> endpoint.running().isEmpty());
+                        eventually("no output kept on the host, " + context, () -> spills().isEmpty());
                     }
                 }
             }
@@ -179,7 +180,8 @@ class InterruptTest {
                     // the command has ended and spilled: the client is reading it back page by page
                     eventually("page reads started", () -> endpoint.scripts().size() > scripts + 1 || !run.isAlive());
                     run.signal(signal);
-                    run.waitFor(Duration.ofSeconds(60));
+                    // interrupted, not finished: otherwise this would check nothing
+                    assertThat(run.waitFor(Duration.ofSeconds(60))).as(run.stderr()).isEqualTo(signal.equals("INT") ? 130 : 143);
                     eventually("no spilled output left on the host after " + signal, () -> spills().isEmpty());
                 }
             }
