@@ -40,6 +40,9 @@ public final class Config {
             key("ssr.container", "web-ssr", "the SSR server's container and compose service"),
             key("app.dir", "/home/ec2-user/app", "directory on the host with docker-compose.prod.yml and .env"),
             key("data.dir", "/home/ec2-user/data", "the data volume's mount point on the host"),
+            key("data.require-mount", "true", "deploy refuses unless data.dir is a mount point (the data volume); false where"
+                    + " the data is meant to live on the root disk"),
+            key("deploy.keep-releases", "3", "release directories (web files and config) kept on the host for rollback"),
             key("db.name", "code_monet.db", "the SQLite database file in data.dir"),
             key("site.url", "https://monet.dmfenton.net", "the public site (for /api/version and /ssr-health)"),
             key("ecr.repositories", "drawing-agent,web-ssr", "ECR repositories: backend, SSR"),

@@ -2,31 +2,75 @@
 # The functions deploy, rollback, migrate, lock, unlock and cleanup share (sent in front of each).
 # Set above: APP_DIR, COMPOSE_FILE, SERVICES (checked names), REGION, WHO, COMMIT.
 # The host's files, in APP_DIR: .env (IMAGE_TAG, ECR_REGISTRY and the app's settings),
-# .deploy.lock (held by a deploy, rollback, migrate or lock), .previous-tag (the IMAGE_TAG before
-# the last deploy) and deploy-audit.log (one line per action).
+# .deploy.lock (held by a release from its first host stage to the end of verify, or by lock),
+# .previous-tag (the IMAGE_TAG before the last deploy), deploy-audit.log (one line per action),
+# and the releases:
+#   site/releases/NAME/  one per deploy, never changed once live: the bucket's config/ (the
+#                        compose file, nginx.conf) and web/, .version, .registry, and .bridged
+#                        (the assets of the release it replaced, linked into web/assets)
+#   site/current         -> releases/NAME, a relative symlink switched with one rename; nginx
+#                        mounts site/ at /srv/site and follows it per request
+#   $COMPOSE_FILE        -> site/current/$COMPOSE_FILE, so compose and operators use the live one
 set -eu
 cd "$APP_DIR"
+
+RELEASES=site/releases
+# Where the compose file's nginx service mounts ./site (nginx -c /srv/site/current/nginx.conf).
+SITE_MOUNT=/srv/site
 
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
 # audit TEXT: one line in the audit log, with the time, who acts and the commit released.
 audit() { printf '%s %s who=%s commit=%s\n' "$(now)" "$1" "$WHO" "$COMMIT" >> deploy-audit.log; }
 
-# take_lock ACTION [keep]: creates the lock file or ends the script with 75 (set -C: O_EXCL);
-# without keep, the lock goes when the script ends, however it ends.
+# take_lock ACTION [keep]: the deploy lock, or the script ends with 75 (set -C: O_EXCL).
+# A release's lock (action=release ...) is taken by its first host stage and kept after each
+# stage that succeeds, so that the next stage of the same release (the same WHO: a workflow run,
+# or user@host) goes on while any other release is refused; the release gives it back when
+# verify (or its rollback) ends, and a stage that fails gives it back at once, as the old
+# version is then serving again. keep: a manual lock, which only unlock ends.
 take_lock() {
-  if ! (set -C; printf 'holder=%s since=%s action=%s\n' "$WHO" "$(now)" "$1" > .deploy.lock) 2>/dev/null; then
-    echo "the deploy lock is held: $(cat .deploy.lock 2>/dev/null)" >&2
+  if [ "${2:-}" = keep ]; then
+    line="holder=$WHO since=$(now) action=$1"
+  else
+    line="holder=$WHO since=$(now) action=release version=${VERSION:-} stage=$1"
+  fi
+  if ! (set -C; printf '%s\n' "$line" > .deploy.lock) 2>/dev/null; then
+    held=$(cat .deploy.lock 2>/dev/null || true)
+    case "$held" in
+      "holder=$WHO "*" action=release "*) [ "${2:-}" = keep ] || { trap 'lock_exit' EXIT; return 0; } ;;
+    esac
+    echo "the deploy lock is held: $held" >&2
     exit 75
   fi
-  [ "${2:-}" = keep ] || trap 'rm -f "$APP_DIR/.deploy.lock"' EXIT
+  [ "${2:-}" = keep ] || trap 'lock_exit' EXIT
 }
 
-compose() { docker compose -f "$COMPOSE_FILE" "$@"; }
+# On exit: a failed stage ends the release, so its lock goes; one that succeeded keeps it.
+lock_exit() {
+  status=$?
+  if [ "$status" -ne 0 ]; then rm -f "$APP_DIR/.deploy.lock"; fi
+  exit "$status"
+}
+
+compose() { docker compose --project-directory "$APP_DIR" -f "$COMPOSE_FILE" "$@"; }
+
+# compose_of NAME ARGS...: compose with release NAME's own file (before it is live).
+compose_of() {
+  release=$1
+  shift
+  docker compose --project-directory "$APP_DIR" -f "$RELEASES/$release/$COMPOSE_FILE" "$@"
+}
 
 current_tag() { sed -n 's/^IMAGE_TAG=//p' .env 2>/dev/null | tail -n 1; }
 
 current_registry() { sed -n 's/^ECR_REGISTRY=//p' .env 2>/dev/null | tail -n 1; }
+
+# The live release's name ("" before the first deploy of this layout).
+current_release() {
+  target=$(readlink site/current 2>/dev/null || true)
+  printf '%s' "${target#releases/}"
+}
 
 # ecr_login REGISTRY: the password comes from the instance role and goes to docker on stdin.
 ecr_login() {
@@ -45,21 +89,166 @@ set_env() {
   mv -f .env.new .env
 }
 
-# switch_to ACTION TAG REGISTRY: runs the services at TAG; if the pull or the start fails, the
-# old .env is put back, the old version started again, and the script ends with 1.
-switch_to() {
+# check_data_dir: refuses (exit 1) when DATA_DIR is not a mount point and REQUIRE_MOUNT is yes:
+# the database would be written to the root disk and lost with the instance.
+check_data_dir() {
+  [ "$REQUIRE_MOUNT" = yes ] || return 0
+  if command -v mountpoint >/dev/null 2>&1; then
+    if mountpoint -q "$DATA_DIR"; then return 0; fi
+  elif [ -d "$DATA_DIR" ] && [ "$(stat -c %d "$DATA_DIR")" != "$(stat -c %d "$DATA_DIR/..")" ]; then
+    return 0
+  fi
+  echo "$DATA_DIR (data.dir) is not a mount point: the database would go to the root disk and be lost with the" \
+    "instance. Mount the data volume there (user_data.sh does at boot), or set data.require-mount=false where the" \
+    "data is meant to live on the root disk." >&2
+  exit 1
+}
+
+# failed ACTION VERSION MESSAGE: says why, audits the failure and ends the script with 1 (the
+# live release untouched; a fetched release that was not used, $DISCARD, removed).
+failed() {
+  echo "$3" >&2
+  if [ -n "${DISCARD:-}" ]; then rm -rf "${RELEASES:?}/$DISCARD"; fi
+  live=$(current_tag)
+  audit "action=$1 version=$2 previous=${live:-none} result=failed"
+  exit 1
+}
+
+# fetch_release VERSION REGISTRY BUCKET: the bucket's config/ and web/ into a new, empty release
+# directory (so every file is downloaded: aws s3 sync skips a file of the same size that is not
+# older), named in $FETCHED. A partial one (a deploy killed while fetching) is removed first.
+fetch_release() {
+  FETCHED="$(date -u +%Y%m%dT%H%M%SZ)-$1"
+  mkdir -p "$RELEASES"
+  rm -rf "$RELEASES"/.incoming-*
+  incoming="$RELEASES/.incoming-$FETCHED"
+  mkdir "$incoming"
+  aws s3 sync --region "$REGION" "s3://$3/config/" "$incoming/" --only-show-errors
+  aws s3 sync --region "$REGION" "s3://$3/web/" "$incoming/web/" --only-show-errors
+  for needed in "$COMPOSE_FILE" nginx.conf web/index.html; do
+    if [ ! -f "$incoming/$needed" ]; then
+      rm -rf "$incoming"
+      failed deploy "$1" "the deploy bucket has no $needed (s3://$3/config/ and web/): run 'release sync-web' for $1 first"
+    fi
+  done
+  printf '%s\n' "$1" > "$incoming/.version"
+  printf '%s\n' "$2" > "$incoming/.registry"
+  mv -T "$incoming" "$RELEASES/$FETCHED"
+}
+
+# find_release VERSION: the newest kept release of VERSION, in $FOUND ("" when none is kept).
+find_release() {
+  FOUND=''
+  for dir in "$RELEASES"/*; do
+    [ -f "$dir/.version" ] && [ "$(cat "$dir/.version")" = "$1" ] && FOUND=${dir#"$RELEASES"/}
+  done
+  return 0
+}
+
+
+# bridge FROM TO: links the assets of FROM (a release directory, or the app directory of the
+# layout before releases) that TO lacks into TO's web/assets and lists them in TO/.bridged, after
+# removing those TO bridged before. Pages FROM rendered, still open in browsers or being served
+# while the containers switch, keep their assets; the next switch drops them (as Kamal's
+# asset_path does). Only FROM's own assets are carried, not those it bridged itself, unless both
+# are the same version.
+bridge() {
+  from=$1
+  to=$2
+  if [ -f "$to/.bridged" ]; then
+    while IFS= read -r file; do rm -f "$to/web/assets/$file"; done < "$to/.bridged"
+  fi
+  : > "$to/.bridged.new"
+  if [ -d "$from/web/assets" ]; then
+    (cd "$from/web/assets" && find . -type f) | sed 's|^\./||' > "$to/.bridge.all"
+    # A redeploy of the same version carries what it bridged too (the older version's images may
+    # still be starting up).
+    if [ -f "$from/.bridged" ] && [ "$(cat "$from/.version" 2>/dev/null || true)" != "$(cat "$to/.version")" ]; then
+      grep -vxF -f "$from/.bridged" "$to/.bridge.all" > "$to/.bridge.own" || true
+    else
+      mv -f "$to/.bridge.all" "$to/.bridge.own"
+    fi
+    while IFS= read -r file; do
+      [ ! -e "$to/web/assets/$file" ] || continue
+      mkdir -p "$(dirname "$to/web/assets/$file")"
+      ln "$from/web/assets/$file" "$to/web/assets/$file" 2>/dev/null || cp -p "$from/web/assets/$file" "$to/web/assets/$file"
+      printf '%s\n' "$file" >> "$to/.bridged.new"
+    done < "$to/.bridge.own"
+    rm -f "$to/.bridge.all" "$to/.bridge.own"
+  fi
+  mv -f "$to/.bridged.new" "$to/.bridged"
+}
+
+# switch_release NAME: one rename makes release NAME live for nginx and compose.
+switch_release() {
+  mkdir -p site
+  ln -s "releases/$1" site/.current.new
+  mv -T site/.current.new site/current
+  if [ ! -L "$COMPOSE_FILE" ]; then
+    # The layout before releases: its compose file is kept beside, for a way back by hand.
+    if [ -f "$COMPOSE_FILE" ]; then cp -p "$COMPOSE_FILE" "$COMPOSE_FILE.before-releases"; fi
+    ln -s "site/current/$COMPOSE_FILE" .compose-link.new
+    mv -T .compose-link.new "$COMPOSE_FILE"
+  fi
+}
+
+# nginx re-reads its configuration (through site/current) gracefully: SIGHUP to its master.
+reload_nginx() { compose kill -s HUP nginx >/dev/null; }
+
+# activate ACTION NAME VERSION REGISTRY: makes release NAME live with the images of VERSION:
+# pull, nginx -t on its nginx.conf in a one-off container of its own compose file's nginx
+# service (image, mounts, certificates), bridge the live release's assets, switch (site/current
+# and .env), up -d and reload nginx. Until the switch nothing live has changed, so a failed pull
+# or nginx -t ends the script (failed) with the old version serving whole; if the start fails,
+# the old release and .env are put back and started again, and the script ends with 1.
+activate() {
+  action=$1
+  name=$2
   before=$(current_tag)
-  if [ -f .env ]; then cp -p .env .env.before; else rm -f .env.before; fi
-  set_env "$2" "$3"
+  old=$(current_release)
+  export IMAGE_TAG="$3" ECR_REGISTRY="$4"
+  ecr_login "$4" || failed "$action" "$3" "$action of $3 failed: no ECR login; ${before:-nothing} keeps serving"
   # shellcheck disable=SC2086 # SERVICES: names checked to be letters, digits, '_', '.', '-'
-  if ! { ecr_login "$3" && compose pull $SERVICES && compose up -d $SERVICES; }; then
-    echo "$1 of $2 failed: putting IMAGE_TAG=${before:-none} back" >&2
+  compose_of "$name" pull $SERVICES || failed "$action" "$3" "$action of $3 failed: the images could not be pulled; ${before:-nothing} keeps serving"
+  if ! out=$(compose_of "$name" run --rm --no-deps -T --entrypoint nginx nginx -t -q -c "$SITE_MOUNT/releases/$name/nginx.conf" 2>&1); then
+    failed "$action" "$3" "$out
+$action of $3 refused: its nginx.conf fails nginx -t, so it is not used; ${before:-nothing} keeps serving"
+  fi
+  if [ "$old" != "$name" ]; then
+    if [ -n "$old" ]; then bridge "$RELEASES/$old" "$RELEASES/$name"; else bridge "$APP_DIR" "$RELEASES/$name"; fi
+  fi
+  if [ -f .env ]; then cp -p .env .env.before; else rm -f .env.before; fi
+  switch_release "$name"
+  set_env "$3" "$4"
+  # shellcheck disable=SC2086
+  if ! { compose up -d $SERVICES && reload_nginx; }; then
+    echo "$action of $3 failed: putting ${before:-nothing} back" >&2
     if [ -f .env.before ]; then mv -f .env.before .env; fi
+    if [ -n "$old" ]; then
+      switch_release "$old"
+    elif [ -f "$COMPOSE_FILE.before-releases" ]; then
+      mv -f "$COMPOSE_FILE.before-releases" "$COMPOSE_FILE"
+      rm -f site/current
+    fi
+    ECR_REGISTRY=$(current_registry)
+    export IMAGE_TAG="$before" ECR_REGISTRY
     # shellcheck disable=SC2086
     compose up -d $SERVICES || true
-    audit "action=$1 version=$2 previous=${before:-none} result=failed"
+    reload_nginx || true
+    audit "action=$action version=$3 previous=${before:-none} result=failed"
     exit 1
   fi
   rm -f .env.before
-  audit "action=$1 version=$2 previous=${before:-none} result=ok"
+  audit "action=$action version=$3 previous=${before:-none} result=ok"
+}
+
+# prune_releases KEEP: removes all but the newest KEEP release directories, never the live one
+# nor the one .previous-tag names.
+prune_releases() {
+  live=$(current_release)
+  find_release "$(cat .previous-tag 2>/dev/null || true)"
+  # shellcheck disable=SC2012 # the names are ours: a time stamp and a checked tag
+  ls -1 "$RELEASES" | sort -r | awk -v keep="$1" 'NR > keep' | while IFS= read -r dir; do
+    if [ "$dir" != "$live" ] && [ "$dir" != "$FOUND" ]; then rm -rf "${RELEASES:?}/$dir"; fi
+  done
 }

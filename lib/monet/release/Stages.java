@@ -58,15 +58,17 @@ public final class Stages {
                             + " updates it.",
                     List.of("migrate"), Set.of(), Stages::githubRelease),
             new Stage("deploy", "Deploy the version on the instance.",
-                    "Takes the deploy lock, syncs config and web from the deploy bucket, sets IMAGE_TAG and ECR_REGISTRY"
-                            + " in .env, logs in to ECR, pulls, compose up -d, records the previous tag, appends an audit"
-                            + " line and releases the lock. Its rollback, when verify fails: back to the previous tag,"
-                            + " verified.",
+                    "Under the release's deploy lock (taken by its first host stage, given back when verify ends),"
+                            + " refuses unless data.dir is a mount point, fetches the bucket's config and web into a new release"
+                            + " directory, pulls, tests its nginx.conf with nginx -t, bridges the live release's assets, switches"
+                            + " site/current and IMAGE_TAG, compose up -d, reloads nginx, records the previous tag, audits and"
+                            + " prunes old releases. Its rollback, when verify fails: the previous release (images, web files and"
+                            + " config), verified.",
                     List.of("sync-web", "migrate"), Set.of(), Stages::deploy),
             new Stage("verify", "Check the site serves the version; roll back if not.",
                     "Polls /api/version for the version and /ssr-health for healthy with backoff for verify.timeout"
                             + " seconds; on failure prints both answers and rolls the deploy back, unless --no-rollback."
-                            + " Once it passes, the deploy stands.",
+                            + " Once it passes, the deploy stands. Then the release's deploy lock is given back.",
                     List.of("deploy"), Set.of(Switch.NO_ROLLBACK), Stages::verify),
             new Stage("cleanup", "Prune old images on the instance, in the background.",
                     "Removes the registry's images other than the current, previous and latest tags, then dangling ones.",
@@ -288,11 +290,16 @@ public final class Stages {
     private Step verify() {
         return Step.named("verify")
                 .describe(() -> verifier().describe(version()) + (switches.contains(Switch.NO_ROLLBACK)
-                        ? "; --no-rollback: on failure the version stays deployed" : "; on failure print both answers"))
+                        ? "; --no-rollback: on failure the version stays deployed" : "; on failure print both answers")
+                        + "; then give back the release's deploy lock on " + ctx.host().description())
                 .action(step -> {
                     try {
                         step.note(verifier().await(version()));
+                        releaseDone(step);
                     } catch (WaitTimeoutException failed) {
+                        if (switches.contains(Switch.NO_ROLLBACK)) {
+                            releaseDone(step);
+                        }
                         throw new MonetException("verification of " + version() + " failed: " + failed.getMessage()
                                 + (switches.contains(Switch.NO_ROLLBACK) ? "\n(--no-rollback: " + version() + " stays deployed)"
                                 : ""), failed);
@@ -306,11 +313,28 @@ public final class Stages {
      * version. When that fails, says where to look and what to run.
      */
     private String rollBack(String versionOrEmpty, StepContext step) throws Exception {
-        Map<String, String> result = host.run("rollback", ctx.scripts().rollback(versionOrEmpty), HOST_TIMEOUT);
-        String target = result.getOrDefault("rolled-back-to", versionOrEmpty);
-        step.console().info("rolled back to " + target + " (from " + result.getOrDefault("from", "?") + "); verifying it");
-        verifier().await(target);
-        return target;
+        try {
+            Map<String, String> result = host.run("rollback", ctx.scripts().rollback(versionOrEmpty), HOST_TIMEOUT);
+            String target = result.getOrDefault("rolled-back-to", versionOrEmpty);
+            step.console().info("rolled back to " + target + " (from " + result.getOrDefault("from", "?") + "); verifying it");
+            verifier().await(target);
+            return target;
+        } finally {
+            releaseDone(step);
+        }
+    }
+
+    /**
+     * The end of the release (verify or its rollback done): its deploy lock, held since its
+     * first host stage, is given back. A failure here is only a warning: the lock names this
+     * release, its next run takes it over, and 'release unlock' ends it.
+     */
+    private void releaseDone(StepContext step) {
+        try {
+            step.console().info("  " + host.runForOutput("release the deploy lock", ctx.scripts().releaseDone()).strip());
+        } catch (RuntimeException e) {
+            step.console().warn("the deploy lock could not be given back: " + e.getMessage() + " (release unlock ends it)");
+        }
     }
 
     /** {@code release rollback [VERSION]}: a pipeline of one step that rolls back and verifies. */
