@@ -6,6 +6,7 @@
 take_lock deploy
 check_data_dir
 previous=$(current_tag)
+adopt_layout
 fetch_release "$VERSION" "$REGISTRY" "$BUCKET"
 export DISCARD="$FETCHED" # failed removes it: never used
 activate deploy "$FETCHED" "$VERSION" "$REGISTRY"

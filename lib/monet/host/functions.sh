@@ -136,6 +136,26 @@ fetch_release() {
   mv -T "$incoming" "$RELEASES/$FETCHED"
 }
 
+# adopt_layout: on a host deployed before releases (the compose file, nginx.conf and web/ right in
+# APP_DIR), those files become a release of the running tag (marked .adopted), so that rolling
+# back to it works as to any other. Its compose file still mounts APP_DIR's nginx.conf and web/,
+# which stay as they are; its nginx.conf is not tested again (that nginx has run it).
+adopt_layout() {
+  tag=$(current_tag)
+  if [ -L site/current ] || [ -L "$COMPOSE_FILE" ] || [ ! -f "$COMPOSE_FILE" ] || [ -z "$tag" ]; then return 0; fi
+  find_release "$tag"
+  if [ -n "$FOUND" ]; then return 0; fi
+  adopted="$(date -u +%Y%m%dT%H%M%SZ)-$tag"
+  mkdir -p "$RELEASES/.incoming-$adopted"
+  cp -p "$COMPOSE_FILE" "$RELEASES/.incoming-$adopted/"
+  if [ -f nginx.conf ]; then cp -p nginx.conf "$RELEASES/.incoming-$adopted/"; fi
+  if [ -d web ]; then cp -pR web "$RELEASES/.incoming-$adopted/web"; fi
+  printf '%s\n' "$tag" > "$RELEASES/.incoming-$adopted/.version"
+  current_registry > "$RELEASES/.incoming-$adopted/.registry"
+  : > "$RELEASES/.incoming-$adopted/.adopted"
+  mv -T "$RELEASES/.incoming-$adopted" "$RELEASES/$adopted"
+}
+
 # find_release VERSION: the newest kept release of VERSION, in $FOUND ("" when none is kept).
 find_release() {
   FOUND=''
@@ -195,6 +215,18 @@ switch_release() {
 # nginx re-reads its configuration (through site/current) gracefully: SIGHUP to its master.
 reload_nginx() { compose kill -s HUP nginx >/dev/null; }
 
+# start_services: up -d the app's services, then nginx on its own: in one `up`, compose (2.26)
+# recreates nginx whenever a service it depends on was recreated, which drops every connection;
+# alone, nginx is recreated only when its own definition changed, and otherwise reloaded.
+start_services() {
+  apps=''
+  for service in $SERVICES; do
+    [ "$service" = nginx ] || apps="$apps $service"
+  done
+  # shellcheck disable=SC2086 # checked names, one word each
+  compose up -d --no-deps $apps && compose up -d --no-deps nginx
+}
+
 # activate ACTION NAME VERSION REGISTRY: makes release NAME live with the images of VERSION:
 # pull, nginx -t on its nginx.conf in a one-off container of its own compose file's nginx
 # service (image, mounts, certificates), bridge the live release's assets, switch (site/current
@@ -207,10 +239,11 @@ activate() {
   before=$(current_tag)
   old=$(current_release)
   export IMAGE_TAG="$3" ECR_REGISTRY="$4"
+  [ -f .env ] || (umask 077 && : > .env) # the compose file's env_file, before the first deploy
   ecr_login "$4" || failed "$action" "$3" "$action of $3 failed: no ECR login; ${before:-nothing} keeps serving"
   # shellcheck disable=SC2086 # SERVICES: names checked to be letters, digits, '_', '.', '-'
   compose_of "$name" pull $SERVICES || failed "$action" "$3" "$action of $3 failed: the images could not be pulled; ${before:-nothing} keeps serving"
-  if ! out=$(compose_of "$name" run --rm --no-deps -T --entrypoint nginx nginx -t -q -c "$SITE_MOUNT/releases/$name/nginx.conf" 2>&1); then
+  if [ ! -f "$RELEASES/$name/.adopted" ] && ! out=$(compose_of "$name" run --rm --no-deps -T --entrypoint nginx nginx -t -q -c "$SITE_MOUNT/releases/$name/nginx.conf" 2>&1); then
     failed "$action" "$3" "$out
 $action of $3 refused: its nginx.conf fails nginx -t, so it is not used; ${before:-nothing} keeps serving"
   fi
@@ -220,8 +253,7 @@ $action of $3 refused: its nginx.conf fails nginx -t, so it is not used; ${befor
   if [ -f .env ]; then cp -p .env .env.before; else rm -f .env.before; fi
   switch_release "$name"
   set_env "$3" "$4"
-  # shellcheck disable=SC2086
-  if ! { compose up -d $SERVICES && reload_nginx; }; then
+  if ! { start_services && reload_nginx; }; then
     echo "$action of $3 failed: putting ${before:-nothing} back" >&2
     if [ -f .env.before ]; then mv -f .env.before .env; fi
     if [ -n "$old" ]; then
@@ -232,8 +264,7 @@ $action of $3 refused: its nginx.conf fails nginx -t, so it is not used; ${befor
     fi
     ECR_REGISTRY=$(current_registry)
     export IMAGE_TAG="$before" ECR_REGISTRY
-    # shellcheck disable=SC2086
-    compose up -d $SERVICES || true
+    start_services || true
     reload_nginx || true
     audit "action=$action version=$3 previous=${before:-none} result=failed"
     exit 1

@@ -337,6 +337,25 @@ public final class Stages {
         }
     }
 
+    /**
+     * After a failed pipeline: the release is over (each failed host stage put the old version
+     * back, and the rollbacks have run), so its lock, if it took one, is given back; a lock of
+     * anyone else, or a manual one, stays.
+     */
+    public void endFailedRelease() {
+        if (ctx.dryRun()) {
+            return;
+        }
+        try {
+            String answer = host.runForOutput("release the deploy lock", ctx.scripts().releaseDone()).strip();
+            if (answer.startsWith("released")) {
+                ctx.console().info(answer);
+            }
+        } catch (RuntimeException e) {
+            ctx.console().warn("the deploy lock could not be given back: " + e.getMessage() + " (release unlock ends it)");
+        }
+    }
+
     /** {@code release rollback [VERSION]}: a pipeline of one step that rolls back and verifies. */
     public Pipeline rollbackPipeline(String versionOrEmpty) {
         String target = versionOrEmpty.isEmpty() ? "" : Version.parse(versionOrEmpty).toString();

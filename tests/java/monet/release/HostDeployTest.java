@@ -76,7 +76,8 @@ class HostDeployTest extends SandboxTest {
                 compose + release + "/docker-compose.prod.yml pull nginx drawing-agent web-ssr",
                 compose + release + "/docker-compose.prod.yml run --rm --no-deps -T --entrypoint nginx nginx -t -q -c /srv/" + release
                         + "/nginx.conf",
-                compose + "docker-compose.prod.yml up -d nginx drawing-agent web-ssr",
+                compose + "docker-compose.prod.yml up -d --no-deps drawing-agent web-ssr",
+                compose + "docker-compose.prod.yml up -d --no-deps nginx",
                 compose + "docker-compose.prod.yml kill -s HUP nginx");
         assertThat(String.join("\n", box.dockerCalls())).doesNotContain(Sandbox.ECR_PASSWORD);
     }
@@ -105,7 +106,8 @@ class HostDeployTest extends SandboxTest {
         assertThat(env()).isEqualTo(before);
         assertThat(box.app.resolve(".env.before")).doesNotExist();
         assertThat(box.app.resolve("site/current")).doesNotExist();
-        assertThat(box.app.resolve("site/releases").toFile().list()).isEmpty();
+        // Only the files the host ran before releases, adopted as a release of 1.0.0 to roll back to.
+        assertThat(box.app.resolve("site/releases").toFile().list()).singleElement().asString().endsWith("-1.0.0");
         assertThat(box.app.resolve(HostScripts.LOCK)).doesNotExist();
         assertThat(audit()).contains("action=deploy version=1.1.0 previous=1.0.0 result=failed");
         assertThat(box.read(box.dockerState.resolve("running")).strip()).isEqualTo("1.0.0");
