@@ -34,12 +34,10 @@ import monet.cli.ConfigCommand;
 import monet.console.Console;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 @Command(name = "changelog",
         subcommands = {changelog.Lint.class, changelog.Add.class, changelog.Release_.class, changelog.Notes.class,
@@ -49,12 +47,9 @@ import picocli.CommandLine.Spec;
             "edit changes nothing."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (lint errors, a refused edit, a missing version)", "2:usage error"})
-class changelog implements Callable<Integer> {
+class changelog {
     @Mixin
     HelpOption help;
-
-    @Spec
-    CommandSpec spec;
 
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "The changelog (default: ./CHANGELOG.md).")
@@ -62,12 +57,6 @@ class changelog implements Callable<Integer> {
 
     public static void main(String... args) {
         Cli.main(new changelog(), args);
-    }
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
     }
 
     /** Prints text to stdout as UTF-8 bytes, whatever the platform encoding. */

@@ -33,6 +33,7 @@ import monet.cli.ConfigCommand;
 import monet.cli.ConfigOptions;
 import monet.cli.HelpOption;
 import monet.cli.HostOptions;
+import monet.config.Keys;
 import monet.console.Console;
 import monet.host.HostTarget;
 import monet.infra.GitHubSecretsCommand;
@@ -61,21 +62,12 @@ import picocli.CommandLine.Spec;
                         + " prints every step and exactly what it would run, and needs no credentials, no AWS and no network."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (a stage failed; the message says what was rolled back)", "2:usage error"})
-class release implements Callable<Integer> {
+class release {
     @Mixin
     HelpOption help;
 
-    @Spec
-    CommandSpec spec;
-
     public static void main(String... args) {
         Cli.main(new release(), args);
-    }
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
     }
 
     /** The subcommands, in the order --help lists them: cut, one per stage (made from its declaration), then the rest. */
@@ -125,7 +117,7 @@ class release implements Callable<Integer> {
         }
 
         ReleaseContext context(String version) {
-            return new ReleaseContext(config.config(), Path.of("").toAbsolutePath(), System.getenv(), host.dryRun(), version,
+            return new ReleaseContext(config.config(), Path.of("").toAbsolutePath(), host.dryRun(), version,
                     HostTarget.of(config.config(), host.via(), host.instance(), host.timeout()));
         }
     }
@@ -150,7 +142,7 @@ class release implements Callable<Integer> {
             }
             ReleaseContext ctx = target.context(version);
             ReleaseContext.ResolvedVersion v = ctx.version();
-            Console.get().info("version " + v.version() + " (" + v.source() + ")");
+            Console.get().info("version " + v.version() + " (" + v.source() + "), commit " + ctx.commit());
             Stages stages = new Stages(ctx, on);
             try {
                 select.apply(stages.pipeline(title)).run();
@@ -239,7 +231,7 @@ class release implements Callable<Integer> {
                 throw MonetException.usage("give either VERSION or --bump major|minor|patch|auto");
             }
             Console console = Console.get();
-            Cut cut = new Cut(Path.of("").toAbsolutePath(), config.config().get("release.branch"), remote, console);
+            Cut cut = new Cut(Path.of("").toAbsolutePath(), config.config().get(Keys.RELEASE_BRANCH), remote, console);
             Cut.Plan plan = cut.preflight(version, bump);
             console.info("release v" + plan.version() + (plan.previous().map(p -> " (previous: v" + p + ")").orElse("")));
             if (dryRun) {

@@ -32,10 +32,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "remote",
         subcommands = {remote.Logs.class, remote.Status.class, remote.Restart.class, remote.Version.class,
@@ -44,29 +42,27 @@ import picocli.CommandLine.Spec;
         description = {"Manage the production server over SSM (or SSH, or locally): logs, status, restart, migrate, users, exec, shell, db, ssh, cleanup.",
                 "",
                 "The instance is the one running instance tagged instance.tag (Name=drawing-agent), or --instance ID. "
-                        + "Every command takes --via ssm|ssh|local, --instance, --dry-run (print exactly what would be sent) "
-                        + "and --set KEY=VALUE; data commands take --json. Commands that are not interactive also take "
-                        + "--all / --targets tag:KEY=VALUE to run on every matching instance through SSM's own targeting.",
+                        + "Every command takes --via ssm|ssh|local, --instance, --dry-run (print exactly what would be sent), "
+                        + "--timeout SECONDS (1 to 172800; default remote.timeout, 600) and --set KEY=VALUE; data commands "
+                        + "take --json. logs, status, restart, version, exec, shell and db also take --all / --targets "
+                        + "tag:KEY=VALUE to run on every matching instance through SSM's own targeting.",
+                "",
+                "Over SSM a command that no instance agent picks up within ssm.delivery-timeout (default 60 s, 30 to "
+                        + "2592000; the progress line says how long) is cancelled, with what to check. On Ctrl-C, kill, a "
+                        + "failure or a time-out, what the command left (its one-time secret parameter, the command itself, "
+                        + "output kept on the host) is removed; `remote cleanup` removes what a kill -9 left.",
                 "",
                 "Exit code: the remote command's own for one instance; 1 if any instance failed or the transport "
-                        + "failed (undeliverable, timed out, cancelled); 2 for bad usage."},
+                        + "failed (undeliverable, timed out, cancelled); 2 for bad usage; 130/143 when interrupted."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:failure (transport, or any instance of --all)", "2:usage error", "n:the remote command's exit code"})
-class remote implements Callable<Integer> {
+        exitCodeList = {"0:ok", "1:failure (transport, or any instance of --all)", "2:usage error",
+                "130:interrupted by Ctrl-C (143: by kill); the command was cancelled", "n:the remote command's exit code"})
+class remote {
     @Mixin
     HelpOption help;
 
-    @Spec
-    CommandSpec spec;
-
     public static void main(String... args) {
         Cli.main(new remote(), args);
-    }
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
     }
 
     /** Where and how every subcommand runs. */
@@ -263,9 +259,10 @@ class remote implements Callable<Integer> {
         }
     }
 
+    // $${TMPDIR...}: picocli expands ${...} in descriptions, and this is the host's TMPDIR, not this machine's
     @Command(name = "cleanup", description = {"Remove what interrupted commands left behind.",
             "The one-time secret parameters under /monet/tmp/ in Parameter Store that no command can still need (its command "
-                    + "has ended, or none names it after 2 minutes), and, on the host, output kept in ${TMPDIR:-/tmp}/monet-ssm.* "
+                    + "has ended, or none names it after 2 minutes), and, on the host, output kept in $${TMPDIR:-/tmp}/monet-ssm.* "
                     + "for more than an hour. A command normally removes both itself, even on Ctrl-C or kill; a kill -9 or a crash "
                     + "does not, and the next create-user removes such parameters too. --force removes every one, even one a "
                     + "command in flight may still need."})

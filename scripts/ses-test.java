@@ -22,9 +22,7 @@ import monet.ses.Scenario;
 import monet.ses.SesChecks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "ses-test",
         subcommands = {SesTest.Status.class, SesTest.Dns.class, SesTest.Send.class, ConfigCommand.class},
@@ -43,21 +41,12 @@ import picocli.CommandLine.Spec;
                 "See docs/ses-test.md for the SES sandbox and production access."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (something blocks sending, a record is wrong, SES refused)", "2:usage error"})
-class SesTest implements Callable<Integer> {
+class SesTest {
     @Mixin
     HelpOption help;
 
-    @Spec
-    CommandSpec spec;
-
     public static void main(String... args) {
         Cli.main(new SesTest(), args);
-    }
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(System.err);
-        return 2;
     }
 
     @Command(name = "status", sortOptions = false,

@@ -1,6 +1,7 @@
 package monet.aws;
 
 import monet.config.Config;
+import monet.config.Keys;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -24,7 +25,7 @@ public final class Aws {
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException noneFound) {
-            return Region.of(config.get("aws.region"));
+            return Region.of(config.get(Keys.AWS_REGION));
         }
     }
 

@@ -26,6 +26,7 @@ public final class Cli {
         boolean plain = Console.get().mode() != Console.Mode.TERMINAL;
         cmd.setColorScheme(CommandLine.Help.defaultColorScheme(plain ? Ansi.OFF : Ansi.AUTO));
         cmd.setUsageHelpAutoWidth(true);
+        inheritExitCodes(cmd, cmd.getCommandSpec().usageMessage());
         cmd.setExitCodeExceptionMapper(e -> e instanceof MonetException m ? m.exitCode() : MonetException.FAILURE);
         cmd.setParameterExceptionHandler((ex, arguments) -> {
             CommandLine failed = ex.getCommandLine();
@@ -44,7 +45,7 @@ public final class Cli {
             String message = ex instanceof MonetException ? ex.getMessage()
                     : ex.getClass().getSimpleName() + ": " + ex.getMessage();
             Console.get().error(null, message);
-            if (System.getenv("MONET_DEBUG") != null) {
+            if (Console.get().debug()) {
                 StringBuilder trace = new StringBuilder();
                 for (Throwable t = ex; t != null; t = t.getCause()) {
                     trace.append(t).append('\n');
@@ -57,5 +58,19 @@ public final class Cli {
             return ex instanceof MonetException m ? m.exitCode() : MonetException.FAILURE;
         });
         return cmd;
+    }
+
+    /**
+     * Every subcommand's {@code --help} lists the exit codes: its own where it declares them, else
+     * the script's (declared once, on the top command).
+     */
+    private static void inheritExitCodes(CommandLine cmd, CommandLine.Model.UsageMessageSpec top) {
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+            if (usage.exitCodeList().isEmpty()) {
+                usage.exitCodeListHeading(top.exitCodeListHeading()).exitCodeList(top.exitCodeList());
+            }
+            inheritExitCodes(sub, top);
+        }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 import monet.config.Config;
+import monet.config.Environment;
 import monet.console.Console;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +36,13 @@ public final class ConfigCommand implements Callable<Integer> {
             for (Config.Value value : config.values()) {
                 keys.addObject().put("key", value.key().name()).put("value", value.value())
                         .put("source", value.source().name().toLowerCase()).put("origin", value.origin())
-                        .put("env", value.key().env()).put("description", value.key().description());
+                        .put("env", value.key().env()).put("expected", value.key().expected())
+                        .put("description", value.key().description());
+            }
+            ArrayNode variables = root.putArray("environment");
+            for (Environment.Variable variable : Environment.ALL) {
+                variables.addObject().put("name", variable.name()).put("value", config.shown(variable))
+                        .put("description", variable.description());
             }
             Console.get().out(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else {

@@ -24,7 +24,12 @@ import java.util.UUID;
  *       live status line with the elapsed time.</li>
  *   <li>{@link Mode#PLAIN} otherwise: plain lines, no escape codes.</li>
  * </ul>
- * {@code MONET_CONSOLE=plain|terminal|github} forces a mode.
+ * {@code MONET_CONSOLE=plain|terminal|github} forces a mode; {@code MONET_DEBUG} adds stack
+ * traces to failures.
+ *
+ * <p>The console reads these variables itself, not through {@code monet.config.Config} (which
+ * reads every other one): it exists before any configuration is loaded, since it is what reports
+ * a bad configuration, and library code reaches it without a Config in hand.
  */
 public final class Console {
     /** How output is rendered. */
@@ -100,6 +105,11 @@ public final class Console {
 
     public Mode mode() {
         return mode;
+    }
+
+    /** True when {@code MONET_DEBUG} is set: failures come with their stack trace. */
+    public boolean debug() {
+        return env.get("MONET_DEBUG") != null;
     }
 
     /** True on an interactive terminal: prompts and live progress make sense. */

@@ -9,6 +9,8 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import monet.MonetException;
 import monet.config.Config;
+import monet.config.Environment;
+import monet.config.Keys;
 
 /**
  * Every script that runs on the host, with its inputs from the configuration and the caller:
@@ -69,10 +71,10 @@ public final class HostScripts {
     }
 
     /** Who acts, for the lock and the audit log: {@code github:ACTOR/run-ID} in GitHub Actions, else user@host. */
-    public static String who(Map<String, String> env) {
-        String actor = env.getOrDefault("GITHUB_ACTOR", "");
+    public static String who(Config config) {
+        String actor = config.get(Environment.GITHUB_ACTOR);
         if (!actor.isEmpty()) {
-            String run = env.getOrDefault("GITHUB_RUN_ID", "");
+            String run = config.get(Environment.GITHUB_RUN_ID);
             return "github:" + actor + (run.isEmpty() ? "" : "/run-" + run);
         }
         String host;
@@ -86,7 +88,7 @@ public final class HostScripts {
 
     /** The app container (the default service). */
     public String appContainer() {
-        return config.get("app.container");
+        return config.get(Keys.APP_CONTAINER);
     }
 
     // ---- remote -------------------------------------------------------------------------------
@@ -102,24 +104,24 @@ public final class HostScripts {
 
     /** Restarts one compose service. */
     public HostScript restart(String service) {
-        return HostScript.of("restart").with("APP_DIR", config.get("app.dir")).with("COMPOSE_FILE", config.get("app.compose.file"))
+        return HostScript.of("restart").with("APP_DIR", config.get(Keys.APP_DIR)).with("COMPOSE_FILE", config.get(Keys.APP_COMPOSE_FILE))
                 .with("SERVICE", service(service));
     }
 
     /** Containers, disk and the two health answers, in the sections {@code remote status} reads. */
     public HostScript status() {
-        return HostScript.of("status").with("DATA_DIR", config.get("data.dir"))
-                .with("SITE_URL", config.get("site.url").replaceAll("/+$", ""));
+        return HostScript.of("status").with("DATA_DIR", config.get(Keys.DATA_DIR))
+                .with("SITE_URL", config.get(Keys.SITE_URL).replaceAll("/+$", ""));
     }
 
     /** The IMAGE_TAG line of the app's .env. */
     public HostScript version() {
-        return HostScript.of("version").with("APP_DIR", config.get("app.dir"));
+        return HostScript.of("version").with("APP_DIR", config.get(Keys.APP_DIR));
     }
 
     /** A new invite code from the app's CLI, in the app container. */
     public HostScript createInvite() {
-        return exec(config.get("app.cli.create-invite"));
+        return exec(config.get(Keys.APP_CLI_CREATE_INVITE));
     }
 
     /**
@@ -128,7 +130,7 @@ public final class HostScripts {
      */
     public HostScript createUser(String email) {
         return HostScript.of("create-user").with("CONTAINER", appContainer())
-                .with("COMMAND", config.get("app.cli.create-user")).with("EMAIL", email(email));
+                .with("COMMAND", config.get(Keys.APP_CLI_CREATE_USER)).with("EMAIL", email(email));
     }
 
     /** A command line run by {@code sh -c} in the app container. */
@@ -153,7 +155,7 @@ public final class HostScripts {
     /** sqlite3 on the database in safe mode: read-only unless {@code write}; no SQL lists the tables. */
     public HostScript db(String sql, boolean write, boolean json) {
         String query = sql == null || sql.isBlank() ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;" : sql;
-        return HostScript.of("db").with("DATABASE", config.get("data.dir") + "/" + config.get("db.name"))
+        return HostScript.of("db").with("DATABASE", config.get(Keys.DATA_DIR) + "/" + config.get(Keys.DB_NAME))
                 .with("SQL", query).with("WRITE", write).with("JSON", json);
     }
 
@@ -168,7 +170,7 @@ public final class HostScripts {
     public HostScript migrate(String version, String registry) {
         return deploying("migrate").with("VERSION", version.isEmpty() ? "" : tag(version))
                 .with("REGISTRY", registry.isEmpty() ? "" : registry(registry)).with("APP_SERVICE", service(appContainer()))
-                .with("MIGRATE", config.get("app.migrate")).with("PARAMETERS", config.get("app.parameters"));
+                .with("MIGRATE", config.get(Keys.APP_MIGRATE)).with("PARAMETERS", config.get(Keys.APP_PARAMETERS));
     }
 
     /**
@@ -182,17 +184,9 @@ public final class HostScripts {
             throw MonetException.usage("deploy needs the deploy bucket: set deploy.bucket (--set deploy.bucket=NAME,"
                     + " MONET_DEPLOY_BUCKET, or monet.properties)");
         }
-        String keep = config.get("deploy.keep-releases").strip();
-        if (!keep.matches("[1-9][0-9]{0,2}")) {
-            throw MonetException.usage("deploy.keep-releases wants a number of releases from 1 to 999, got '" + keep + "'");
-        }
-        String requireMount = config.get("data.require-mount").strip();
-        if (!requireMount.matches("true|false")) {
-            throw MonetException.usage("data.require-mount wants true or false, got '" + requireMount + "'");
-        }
         return deploying("deploy").with("VERSION", tag(version)).with("REGISTRY", registry(registry)).with("BUCKET", bucket)
-                .with("DATA_DIR", config.get("data.dir")).with("REQUIRE_MOUNT", Boolean.parseBoolean(requireMount))
-                .with("KEEP_RELEASES", keep);
+                .with("DATA_DIR", config.get(Keys.DATA_DIR)).with("REQUIRE_MOUNT", config.get(Keys.DATA_REQUIRE_MOUNT))
+                .with("KEEP_RELEASES", config.get(Keys.DEPLOY_KEEP_RELEASES));
     }
 
     /** Rollback: the kept release of the version or ("") the recorded previous one made live again, images, files and config. */
@@ -222,16 +216,16 @@ public final class HostScripts {
 
     /** What {@code release status} shows from the host: tags, lock, the last audit lines, containers. */
     public HostScript deployStatus(int auditLines) {
-        return HostScript.of("deploy-status").with("APP_DIR", config.get("app.dir"))
-                .with("COMPOSE_FILE", config.get("app.compose.file")).with("AUDIT_LINES", auditLines);
+        return HostScript.of("deploy-status").with("APP_DIR", config.get(Keys.APP_DIR))
+                .with("COMPOSE_FILE", config.get(Keys.APP_COMPOSE_FILE)).with("AUDIT_LINES", auditLines);
     }
 
     private HostScript deploying(String name) {
         Map<String, String> inputs = new LinkedHashMap<>();
-        inputs.put("APP_DIR", config.get("app.dir"));
-        inputs.put("COMPOSE_FILE", config.get("app.compose.file"));
+        inputs.put("APP_DIR", config.get(Keys.APP_DIR));
+        inputs.put("COMPOSE_FILE", config.get(Keys.APP_COMPOSE_FILE));
         inputs.put("SERVICES", String.join(" ", List.of(service("nginx"), service(appContainer()),
-                service(config.get("ssr.container")))));
+                service(config.get(Keys.SSR_CONTAINER)))));
         inputs.put("REGION", region.get());
         inputs.put("WHO", who);
         inputs.put("COMMIT", commit);

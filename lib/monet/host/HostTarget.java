@@ -3,6 +3,7 @@ package monet.host;
 import java.time.Duration;
 import java.util.function.Supplier;
 import monet.config.Config;
+import monet.config.Keys;
 
 /**
  * Where host scripts run and how long each may run. The shell is opened on first use, so a dry
@@ -31,8 +32,8 @@ public record HostTarget(String description, Supplier<RemoteShell> shell, Durati
             return new HostTarget("this machine (--via local)", shell, timeout);
         }
         String where = instance != null && !instance.isBlank() ? instance
-                : !config.get("instance.id").isEmpty() ? config.get("instance.id")
-                : "the running instance tagged " + config.get("instance.tag");
+                : !config.get(Keys.INSTANCE_ID).isEmpty() ? config.get(Keys.INSTANCE_ID)
+                : "the running instance tagged " + config.get(Keys.INSTANCE_TAG);
         return new HostTarget(where + " (via " + Transports.via(via).name().toLowerCase(java.util.Locale.ROOT) + ")", shell, timeout);
     }
 

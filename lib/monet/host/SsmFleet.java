@@ -79,12 +79,13 @@ public final class SsmFleet {
         try (Leftovers leftovers = new Leftovers(shell.client(), "'" + command.description() + "' on tag " + tagSpec)) {
             String commandId = leftovers.send(() -> shell.send(shell.request(command, plan.script()).targets(target)
                     .maxConcurrency(maxConcurrency).maxErrors(maxErrors).build()), () -> removeSpills(target, plan.spillId()));
-            Command done = awaitCommand(commandId, command);
+            Set<String> undelivered = new java.util.TreeSet<>();
+            Command done = awaitCommand(commandId, command, undelivered);
             leftovers.ended();
             if (done.targetCount() != null && done.targetCount() == 0) {
                 throw new MonetException("no instance matched tag:" + tag[0] + "=" + tag[1] + " (SSM " + commandId + ")");
             }
-            List<Outcome> outcomes = collect(commandId, invocations(commandId, done.targetCount()), plan, command);
+            List<Outcome> outcomes = collect(commandId, invocations(commandId, done.targetCount()), plan, command, undelivered);
             if (outcomes.stream().allMatch(o -> o.result() != null)) {
                 leftovers.spillGone();
             }
@@ -93,7 +94,8 @@ public final class SsmFleet {
     }
 
     /** Each instance's outcome, read {@value #READERS} at a time; one instance's failure is that instance's outcome. */
-    private List<Outcome> collect(String commandId, List<CommandInvocation> invocations, SsmShell.Sent plan, RemoteCommand command) {
+    private List<Outcome> collect(String commandId, List<CommandInvocation> invocations, SsmShell.Sent plan, RemoteCommand command,
+                                  Set<String> undelivered) {
         ExecutorService readers = Executors.newFixedThreadPool(Math.max(1, Math.min(READERS, invocations.size())), r -> {
             Thread thread = new Thread(r, "monet-ssm-result");
             thread.setDaemon(true);
@@ -103,6 +105,14 @@ public final class SsmFleet {
             Map<String, Future<Outcome>> reading = new TreeMap<>();
             for (CommandInvocation invocation : invocations) {
                 String id = invocation.instanceId();
+                if (undelivered.contains(id)) {
+                    reading.put(id, java.util.concurrent.CompletableFuture.completedFuture(new Outcome(id, null, "not delivered within "
+                            + shell.options().deliveryTimeout().toSeconds() + " s (ssm.delivery-timeout), cancelled: SSM could not"
+                            + " reach the instance's SSM agent (Delayed). Is the instance running and its agent online? Check: aws ssm"
+                            + " describe-instance-information --region " + shell.options().region()
+                            + " --filters Key=InstanceIds,Values=" + id + " (PingStatus)")));
+                    continue;
+                }
                 reading.put(id, readers.submit(() -> outcome(commandId, id, plan, command)));
             }
             List<Outcome> outcomes = new ArrayList<>();
@@ -153,6 +163,20 @@ public final class SsmFleet {
         }
     }
 
+    /** Cancels the invocations SSM could not deliver (Delayed) and remembers them. */
+    private void cancelUndelivered(String commandId, Set<String> undelivered) {
+        List<String> delayed = new ArrayList<>();
+        shell.client().listCommandInvocationsPaginator(b -> b.commandId(commandId)).commandInvocations().forEach(i -> {
+            if ("Delayed".equals(i.statusAsString()) && !undelivered.contains(i.instanceId())) {
+                delayed.add(i.instanceId());
+            }
+        });
+        if (!delayed.isEmpty()) {
+            shell.client().cancelCommand(b -> b.commandId(commandId).instanceIds(delayed));
+            undelivered.addAll(delayed);
+        }
+    }
+
     /** Removes the output directories the command may have left on its instances (fire and forget: SSM runs it). */
     private void removeSpills(Target target, String spillId) {
         String script = HostScript.of("ssm-remove").with("MONET_SPILL_ID", spillId).text();
@@ -184,8 +208,16 @@ public final class SsmFleet {
         }
     }
 
-    private Command awaitCommand(String commandId, RemoteCommand command) {
-        Duration limit = shell.options().deliveryTimeout().plus(Duration.ofSeconds(SsmShell.executionSeconds(command))).plusMinutes(1);
+    /**
+     * Waits for the command to end. SSM itself gives an instance it cannot reach until TimeoutSeconds
+     * plus the execution timeout (11 minutes by default); past the delivery timeout (ssm.delivery-timeout)
+     * the invocations SSM could not deliver (Delayed) are cancelled instead and added to {@code undelivered},
+     * so the others are reported without that wait. Pending ones are left alone: under MaxConcurrency
+     * they may only be waiting their turn.
+     */
+    private Command awaitCommand(String commandId, RemoteCommand command, Set<String> undelivered) {
+        Duration delivery = shell.options().deliveryTimeout();
+        Duration limit = delivery.plus(Duration.ofSeconds(SsmShell.executionSeconds(command))).plusMinutes(1);
         long started = System.nanoTime();
         PollSchedule schedule = new PollSchedule();
         boolean throttled = false;
@@ -204,7 +236,12 @@ public final class SsmFleet {
                         }
                         if (status != null) {
                             status.update(current.statusAsString().toLowerCase() + ", " + current.completedCount() + "/"
-                                    + current.targetCount() + " done");
+                                    + current.targetCount() + " done; undelivered ones are given up after "
+                                    + Console.formatDuration(delivery) + " (ssm.delivery-timeout), the rest after "
+                                    + Console.formatDuration(limit));
+                        }
+                        if (elapsed.compareTo(delivery) > 0) {
+                            cancelUndelivered(commandId, undelivered);
                         }
                     }
                 } catch (SsmException e) {

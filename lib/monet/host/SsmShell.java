@@ -490,7 +490,7 @@ public final class SsmShell implements RemoteShell {
                 if (!"Success".equals(done.statusAsString())) {
                     throw new MonetException("could not read the full output back from " + path + " on " + id
                             + " (SSM " + commandId + ": " + done.statusAsString() + "/" + done.statusDetails() + ") "
-                            + nullToEmpty(done.standardErrorContent()).strip() + "; it is still there");
+                            + nullToEmpty(done.standardErrorContent()).strip());
                 }
                 gz.writeBytes(Base64.getMimeDecoder().decode(nullToEmpty(done.standardOutputContent())));
             }
@@ -570,18 +570,6 @@ public final class SsmShell implements RemoteShell {
                 b.keyId(options.secretKey());
             }
         }));
-    }
-
-    private void deleteSecrets(Map<String, String> names) {
-        for (String parameter : names.values()) {
-            try {
-                ssm.deleteParameter(b -> b.name(parameter));
-            } catch (software.amazon.awssdk.services.ssm.model.ParameterNotFoundException alreadyGone) {
-                // the instance deleted it, as it should
-            } catch (RuntimeException e) {
-                Console.get().warn("could not delete the secret parameter " + parameter + ": " + e.getMessage());
-            }
-        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import java.util.Locale;
 import monet.MonetException;
 import monet.aws.Aws;
 import monet.config.Config;
+import monet.config.Keys;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -43,26 +44,25 @@ public final class Transports {
 
     /** A shell on the production instance over the given transport. */
     public static RemoteShell open(Config config, String via, String instanceOverride) {
-        String explicit = instanceOverride != null && !instanceOverride.isBlank() ? instanceOverride : config.get("instance.id");
+        String explicit = instanceOverride != null && !instanceOverride.isBlank() ? instanceOverride : config.get(Keys.INSTANCE_ID);
         switch (via(via)) {
             case LOCAL:
                 return new LocalShell(null);
             case SSH: {
-                String configured = config.get("ssh.host");
+                String configured = config.get(Keys.SSH_HOST);
                 String unresolved = !configured.isBlank() ? configured
-                        : explicit.isBlank() ? "public address of the instance tagged " + config.get("instance.tag")
+                        : explicit.isBlank() ? "public address of the instance tagged " + config.get(Keys.INSTANCE_TAG)
                         : "public address of " + explicit;
                 java.util.function.Supplier<String> host = !configured.isBlank() ? () -> configured : () -> {
                     try (Ec2Client ec2 = Aws.client(Ec2Client.builder(), config)) {
-                        Instances.Found found = explicit.isBlank() ? Instances.theRunningOne(ec2, config.get("instance.tag"))
+                        Instances.Found found = explicit.isBlank() ? Instances.theRunningOne(ec2, config.get(Keys.INSTANCE_TAG))
                                 : Instances.byId(ec2, explicit);
                         return found.publicIp();
                     }
                 };
-                String keyText = config.get("ssh.key");
-                java.nio.file.Path key = keyText.isBlank() ? null : config.path("ssh.key");
-                return new SshShell(host, unresolved, config.get("ssh.user"), key, port(config),
-                        SshShell.options(config.get("ssh.options")));
+                java.nio.file.Path key = config.get(Keys.SSH_KEY).orElse(null);
+                return new SshShell(host, unresolved, config.get(Keys.SSH_USER), key, config.get(Keys.SSH_PORT),
+                        SshShell.options(config.get(Keys.SSH_OPTIONS)));
             }
             default:
                 return ssm(config, explicit);
@@ -71,18 +71,18 @@ public final class Transports {
 
     /** An SSM shell (the instance as in {@link #open}); release uses this for its SSM steps. */
     public static SsmShell ssm(Config config, String instanceOverride) {
-        String explicit = instanceOverride != null && !instanceOverride.isBlank() ? instanceOverride : config.get("instance.id");
+        String explicit = instanceOverride != null && !instanceOverride.isBlank() ? instanceOverride : config.get(Keys.INSTANCE_ID);
         SsmClient ssm = Aws.client(SsmClient.builder(), config);
-        String tag = config.get("instance.tag");
+        String tag = config.get(Keys.INSTANCE_TAG);
         java.util.function.Supplier<String> instance = !explicit.isBlank() ? () -> explicit : () -> {
             try (Ec2Client ec2 = Aws.client(Ec2Client.builder(), config)) {
                 return Instances.theRunningOne(ec2, tag).id();
             }
         };
         SsmShell.Options options = SsmShell.Options.defaults(Aws.region(config).id())
-                .withDeliveryTimeout(Duration.ofSeconds(seconds(config, "ssm.delivery-timeout", 30, 2_592_000)))
-                .withLogGroup(config.get("ssm.log.group").strip()).withSecretKey(config.get("ssm.secret.key").strip());
-        String bucket = config.get("ssm.output.bucket");
+                .withDeliveryTimeout(config.get(Keys.SSM_DELIVERY_TIMEOUT))
+                .withLogGroup(config.get(Keys.SSM_LOG_GROUP)).withSecretKey(config.get(Keys.SSM_SECRET_KEY));
+        String bucket = config.get(Keys.SSM_OUTPUT_BUCKET);
         if (!bucket.isBlank()) {
             options = options.withOutputBucket(bucket, () -> Aws.client(S3Client.builder(), config));
         }
@@ -91,13 +91,13 @@ public final class Transports {
 
     /** Every instance with a tag ({@code --all}: instance.tag; {@code --targets tag:K=V}), through SSM targeting. */
     public static SsmFleet fleet(Config config, String tagSpec) {
-        String tag = tagSpec == null || tagSpec.isBlank() ? config.get("instance.tag") : tagSpec;
-        return new SsmFleet(ssm(config, "fleet"), tag, config.get("ssm.max-concurrency"), config.get("ssm.max-errors"));
+        String tag = tagSpec == null || tagSpec.isBlank() ? config.get(Keys.INSTANCE_TAG) : tagSpec;
+        return new SsmFleet(ssm(config, "fleet"), tag, config.get(Keys.SSM_MAX_CONCURRENCY), config.get(Keys.SSM_MAX_ERRORS));
     }
 
-    /** {@code remote.timeout} as a duration (1 to 172800 seconds, as {@link #timeout(Duration)}). */
+    /** {@code remote.timeout} (1 to 172800 seconds, as {@link #timeout(Duration)}: its key checks that). */
     public static Duration timeout(Config config) {
-        return Duration.ofSeconds(seconds(config, "remote.timeout", 1, SsmShell.MAX_EXECUTION_SECONDS));
+        return config.get(Keys.REMOTE_TIMEOUT);
     }
 
     /**
@@ -111,26 +111,5 @@ public final class Transports {
                     + " SSM's AWS-RunShellScript allows), got " + timeout.toSeconds());
         }
         return timeout;
-    }
-
-    private static long seconds(Config config, String key, long min, long max) {
-        String text = config.get(key).strip();
-        try {
-            long value = Long.parseLong(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException notANumber) {
-            // the message below says what is wanted
-        }
-        throw MonetException.usage(key + " must be " + min + " to " + max + " seconds, got '" + text + "'");
-    }
-
-    private static int port(Config config) {
-        try {
-            return Integer.parseInt(config.get("ssh.port").strip());
-        } catch (NumberFormatException e) {
-            throw MonetException.usage("ssh.port must be a number, got '" + config.get("ssh.port") + "'");
-        }
     }
 }

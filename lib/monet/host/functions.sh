@@ -219,17 +219,20 @@ reload_nginx() { compose kill -s HUP nginx >/dev/null; }
 # recreates nginx whenever a service it depends on was recreated, which drops every connection;
 # alone, nginx is recreated only when its own definition changed, and otherwise reloaded.
 start_services() {
-  apps=''
+  # shellcheck disable=SC2046 # checked names, one word each
+  compose up -d --no-deps $(app_services) && compose up -d --no-deps nginx
+}
+
+# The services other than nginx (SERVICES: names checked to be letters, digits, '_', '.', '-').
+app_services() {
   for service in $SERVICES; do
-    [ "$service" = nginx ] || apps="$apps $service"
+    [ "$service" = nginx ] || printf '%s ' "$service"
   done
-  # shellcheck disable=SC2086 # checked names, one word each
-  compose up -d --no-deps $apps && compose up -d --no-deps nginx
 }
 
 # activate ACTION NAME VERSION REGISTRY: makes release NAME live with the images of VERSION:
-# pull, nginx -t on its nginx.conf in a one-off container of its own compose file's nginx
-# service (image, mounts, certificates), bridge the live release's assets, switch (site/current
+# nginx -t on its nginx.conf in a one-off container of its own compose file's nginx service
+# (image, mounts, certificates), the app's images pulled, bridge the live release's assets, switch (site/current
 # and .env), up -d and reload nginx. Until the switch nothing live has changed, so a failed pull
 # or nginx -t ends the script (failed) with the old version serving whole; if the start fails,
 # the old release and .env are put back and started again, and the script ends with 1.
@@ -240,13 +243,14 @@ activate() {
   old=$(current_release)
   export IMAGE_TAG="$3" ECR_REGISTRY="$4"
   [ -f .env ] || (umask 077 && : > .env) # the compose file's env_file, before the first deploy
-  ecr_login "$4" || failed "$action" "$3" "$action of $3 failed: no ECR login; ${before:-nothing} keeps serving"
-  # shellcheck disable=SC2086 # SERVICES: names checked to be letters, digits, '_', '.', '-'
-  compose_of "$name" pull $SERVICES || failed "$action" "$3" "$action of $3 failed: the images could not be pulled; ${before:-nothing} keeps serving"
+  compose_of "$name" pull nginx || failed "$action" "$3" "$action of $3 failed: the nginx image could not be pulled; ${before:-nothing} keeps serving"
   if [ ! -f "$RELEASES/$name/.adopted" ] && ! out=$(compose_of "$name" run --rm --no-deps -T --entrypoint nginx nginx -t -q -c "$SITE_MOUNT/releases/$name/nginx.conf" 2>&1); then
     failed "$action" "$3" "$out
 $action of $3 refused: its nginx.conf fails nginx -t, so it is not used; ${before:-nothing} keeps serving"
   fi
+  ecr_login "$4" || failed "$action" "$3" "$action of $3 failed: no ECR login; ${before:-nothing} keeps serving"
+  # shellcheck disable=SC2046 # checked names, one word each
+  compose_of "$name" pull $(app_services) || failed "$action" "$3" "$action of $3 failed: the images could not be pulled; ${before:-nothing} keeps serving"
   if [ "$old" != "$name" ]; then
     if [ -n "$old" ]; then bridge "$RELEASES/$old" "$RELEASES/$name"; else bridge "$APP_DIR" "$RELEASES/$name"; fi
   fi

@@ -3,6 +3,7 @@ package monet.infra;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import monet.cli.ConfigOptions;
+import monet.config.Keys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,7 +41,7 @@ public final class GitHubSecretsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String repository = repo != null ? repo : configOptions.config().get("github.repository");
+        String repository = repo != null ? repo : configOptions.config().get(Keys.GITHUB_REPOSITORY);
         GitHubSecrets secrets = GitHubSecrets.from(terraformDir).repo(repository).auth(auth);
         if (dryRun) {
             secrets.plan();

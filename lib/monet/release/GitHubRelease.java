@@ -16,7 +16,8 @@ import monet.console.Secrets;
 
 /**
  * A GitHub release through the REST API ({@code GITHUB_API_URL}, default api.github.com):
- * created when the tag has none, updated in place when it has one, so a rerun is harmless.
+ * created when the tag has none, updated in place when it has one, so a rerun is harmless;
+ * marked latest when published (after verify), and marked as rolled back by a rollback.
  */
 final class GitHubRelease {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +54,7 @@ final class GitHubRelease {
     /** Creates or updates the release of {@code tag}. */
     Result publish(String tag, String name, String body, boolean prerelease) throws IOException, InterruptedException {
         ObjectNode payload = JSON.createObjectNode().put("tag_name", tag).put("name", name).put("body", body)
-                .put("prerelease", prerelease).put("draft", false);
+                .put("prerelease", prerelease).put("draft", false).put("make_latest", prerelease ? "false" : "true");
         HttpResponse<String> existing = send("GET", "/releases/tags/" + URLEncoder.encode(tag, StandardCharsets.UTF_8), null);
         if (existing.statusCode() == 200) {
             long id = JSON.readTree(existing.body()).path("id").asLong();
@@ -65,6 +66,61 @@ final class GitHubRelease {
         }
         HttpResponse<String> created = send("POST", "/releases", payload);
         return new Result("created", expect(created, 201, "create the release of " + tag).path("html_url").asText());
+    }
+
+    /** The heading a rolled-back release's notes start with. */
+    static final String ROLLED_BACK = "> **Rolled back**";
+
+    /**
+     * Says on the release of {@code fromTag} that the site went back to {@code toTag}, and why (a
+     * line in front of its notes), and makes the release of {@code toTag} the latest. Either
+     * release may not exist (a version whose verify failed was never published): what was done
+     * is returned, one phrase per release.
+     */
+    String rolledBack(String fromTag, String toTag, String why) throws IOException, InterruptedException {
+        StringBuilder done = new StringBuilder();
+        HttpResponse<String> from = send("GET", "/releases/tags/" + URLEncoder.encode(fromTag, StandardCharsets.UTF_8), null);
+        if (from.statusCode() == 200) {
+            JsonNode release = JSON.readTree(from.body());
+            String body = release.path("body").asText("");
+            String note = ROLLED_BACK + " to " + toTag + ": " + why + "\n\n";
+            ObjectNode payload = JSON.createObjectNode().put("body", note + withoutNote(body));
+            expect(send("PATCH", "/releases/" + release.path("id").asLong(), payload), 200, "mark the release of " + fromTag
+                    + " as rolled back");
+            done.append("the release of ").append(fromTag).append(" says it was rolled back");
+        } else {
+            expect(from, 404, "look up the release of " + fromTag);
+            done.append("no release of ").append(fromTag).append(" to mark");
+        }
+        HttpResponse<String> to = send("GET", "/releases/tags/" + URLEncoder.encode(toTag, StandardCharsets.UTF_8), null);
+        if (to.statusCode() == 200) {
+            JsonNode release = JSON.readTree(to.body());
+            // It serves again: an earlier rollback's note goes, and it is the latest unless a prerelease.
+            ObjectNode payload = JSON.createObjectNode();
+            String body = release.path("body").asText("");
+            if (body.startsWith(ROLLED_BACK)) {
+                payload.put("body", withoutNote(body));
+            }
+            boolean full = !release.path("prerelease").asBoolean() && !release.path("draft").asBoolean();
+            if (full) {
+                payload.put("make_latest", "true");
+            }
+            if (!payload.isEmpty()) {
+                expect(send("PATCH", "/releases/" + release.path("id").asLong(), payload), 200, "update the release of " + toTag);
+            }
+            if (full) {
+                done.append("; ").append(toTag).append(" is the latest release");
+            }
+        } else {
+            expect(to, 404, "look up the release of " + toTag);
+        }
+        return done.toString();
+    }
+
+    /** The notes without a rollback note in front. */
+    private static String withoutNote(String body) {
+        int end = body.indexOf("\n\n");
+        return body.startsWith(ROLLED_BACK) && end >= 0 ? body.substring(end + 2) : body;
     }
 
     private HttpResponse<String> send(String method, String path, JsonNode payload) throws IOException, InterruptedException {

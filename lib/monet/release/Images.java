@@ -3,20 +3,22 @@ package monet.release;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import monet.MonetException;
 import monet.config.Config;
+import monet.config.Keys;
 import monet.console.Console;
 import monet.process.Cmd;
 
 /**
  * The backend and SSR images: built with the docker CLI in parallel (tagged with the version and
- * {@code latest}, build args VERSION, COMMIT and BUILD_TIME), logged in to ECR with a token from
- * the SDK (the password goes to {@code docker login --password-stdin}, never into arguments),
- * then pushed.
+ * {@code latest}, with the build args of {@code image.build-args}); pushed later, once e2e has
+ * passed ({@code push-images}): logged in to ECR with a token from the SDK (the password goes to
+ * {@code docker login --password-stdin}, never into arguments), then both tags of both images.
  */
 final class Images {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
@@ -44,22 +46,23 @@ final class Images {
 
     /** The two images from the configuration: ecr.repositories (backend, SSR) and image.*.dockerfile/context. */
     static List<Image> of(Config config) {
-        List<String> repositories = config.list("ecr.repositories");
+        List<String> repositories = config.get(Keys.ECR_REPOSITORIES);
         if (repositories.size() != 2) {
             throw MonetException.usage("ecr.repositories must name two repositories, backend then SSR; it is '"
-                    + config.get("ecr.repositories") + "'");
+                    + String.join(",", repositories) + "'");
         }
-        return List.of(new Image(repositories.get(0), config.get("image.backend.dockerfile"), config.get("image.backend.context")),
-                new Image(repositories.get(1), config.get("image.ssr.dockerfile"), config.get("image.ssr.context")));
+        return List.of(new Image(repositories.get(0), config.get(Keys.IMAGE_BACKEND_DOCKERFILE), config.get(Keys.IMAGE_BACKEND_CONTEXT)),
+                new Image(repositories.get(1), config.get(Keys.IMAGE_SSR_DOCKERFILE), config.get(Keys.IMAGE_SSR_CONTEXT)));
     }
 
     Cmd build(Image image, String registry) {
         String version = ctx.version().version().toString();
-        return ctx.cmd("docker", "build", "-f", image.dockerfile(),
-                        "-t", image.ref(registry, version), "-t", image.ref(registry, "latest"),
-                        "--build-arg", "VERSION=" + version, "--build-arg", "COMMIT=" + ctx.commit(),
-                        "--build-arg", "BUILD_TIME=" + ctx.started(), image.context())
-                .dir(ctx.repo()).timeout(BUILD_TIMEOUT);
+        List<String> argv = new ArrayList<>(List.of("build", "-f", image.dockerfile(),
+                "-t", image.ref(registry, version), "-t", image.ref(registry, "latest")));
+        BuildArgs.of(ctx.config()).resolve(version, ctx.commit(), ctx.started().toString())
+                .forEach(arg -> argv.addAll(List.of("--build-arg", arg)));
+        argv.add(image.context());
+        return ctx.cmd("docker", argv.toArray(String[]::new)).dir(ctx.repo()).timeout(BUILD_TIMEOUT);
     }
 
     Cmd login(String registry) {
@@ -70,56 +73,66 @@ final class Images {
         return ctx.cmd("docker", "push", ref).timeout(PUSH_TIMEOUT);
     }
 
-    /** What a dry run prints. */
-    String describe() {
+    /** What a dry run of the build prints. */
+    String describeBuild() {
         String registry = ctx.registry();
-        StringBuilder text = new StringBuilder("build in parallel:");
+        StringBuilder text = new StringBuilder("build in parallel (pushed by push-images, once e2e passed):");
         for (Image image : of(ctx.config())) {
             text.append("\n       $ ").append(build(image, registry).render());
-        }
-        text.append("\n     log in: ECR GetAuthorizationToken (AWS SDK), password on stdin to\n       $ ")
-                .append(login(registry).render()).append("\n     push:");
-        for (Image image : of(ctx.config())) {
-            for (String tag : List.of(ctx.version().version().toString(), "latest")) {
-                text.append("\n       $ ").append(push(image.ref(registry, tag)).render());
-            }
         }
         return text.toString();
     }
 
-    /** Builds both images in parallel, logs in to ECR, pushes both in parallel; returns the version refs. */
-    List<String> buildAndPush() throws Exception {
-        // The ECR token is fetched while the images build when ecr.registry names the registry;
-        // otherwise the token's endpoint names it, and the builds wait for it.
-        ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "monet-ecr-login");
-            t.setDaemon(true);
-            return t;
-        });
-        Future<String> password = background.submit(() -> ctx.ecrLogin().password());
-        background.shutdown();
+    /** What a dry run of the push prints. */
+    String describePush() {
         String registry = ctx.registry();
-        String version = ctx.version().version().toString();
-        List<Image> images = of(ctx.config());
-        Console console = ctx.console();
-        inParallel(images, image -> build(image, registry).onStdout(line -> console.info("  [" + image.repository() + "] " + line))
-                .onStderr(line -> console.info("  [" + image.repository() + "] " + line)));
-        login(registry).stdin(awaitPassword(password)).run();
-        List<Cmd> pushes = new ArrayList<>();
-        for (Image image : images) {
-            pushes.add(push(image.ref(registry, version)));
-            pushes.add(push(image.ref(registry, "latest")));
+        StringBuilder text = new StringBuilder("log in: ECR GetAuthorizationToken (AWS SDK), password on stdin to\n       $ ")
+                .append(login(registry).render()).append("\n     push in parallel:");
+        for (String ref : refs(registry)) {
+            text.append("\n       $ ").append(push(ref).render());
         }
-        inParallel(pushes, cmd -> cmd);
-        return images.stream().map(i -> i.ref(registry, version)).toList();
+        return text.toString();
     }
 
-    private static String awaitPassword(Future<String> password) throws Exception {
-        try {
-            return password.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
+    /** Builds both images in parallel; returns the version refs. Nothing leaves this machine. */
+    List<String> build() throws Exception {
+        String head = new Git(ctx.repo()).maybe("rev-parse", "--verify", "--quiet", "HEAD^{commit}").orElse("");
+        Optional<String> tagged = ctx.tagCommit();
+        if (tagged.isPresent() && !head.isEmpty() && !tagged.get().equals(head)) {
+            String tag = "v" + ctx.version().version();
+            throw new MonetException("HEAD is " + head + ", not " + tag + "'s commit " + tagged.get() + ": the images would be"
+                    + " built from other files than the ones they name; check out " + tag + " first (git checkout " + tag + ")");
         }
+        String registry = ctx.registry();
+        Console console = ctx.console();
+        inParallel(of(ctx.config()), image -> build(image, registry)
+                .onStdout(line -> console.info("  [" + image.repository() + "] " + line))
+                .onStderr(line -> console.info("  [" + image.repository() + "] " + line)));
+        return versionRefs(registry);
+    }
+
+    /**
+     * Logs in to ECR and pushes both tags of both images in parallel; returns the version refs.
+     * The images must have been built on this machine ({@code images}): docker says which is not.
+     */
+    List<String> push() throws Exception {
+        String registry = ctx.registry();
+        login(registry).stdin(ctx.ecrLogin().password()).run();
+        inParallel(refs(registry), this::push);
+        return versionRefs(registry);
+    }
+
+    private List<String> refs(String registry) {
+        List<String> refs = new ArrayList<>();
+        for (Image image : of(ctx.config())) {
+            refs.add(image.ref(registry, ctx.version().version().toString()));
+            refs.add(image.ref(registry, "latest"));
+        }
+        return refs;
+    }
+
+    private List<String> versionRefs(String registry) {
+        return of(ctx.config()).stream().map(i -> i.ref(registry, ctx.version().version().toString())).toList();
     }
 
     private static <T> void inParallel(List<T> items, Function<T, Cmd> command) throws Exception {

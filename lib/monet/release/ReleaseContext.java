@@ -22,6 +22,8 @@ import monet.changelog.ChangelogException;
 import monet.changelog.Release;
 import monet.changelog.Version;
 import monet.config.Config;
+import monet.config.Environment;
+import monet.config.Keys;
 import monet.console.Console;
 import monet.console.Secrets;
 import monet.host.HostScripts;
@@ -42,7 +44,6 @@ public final class ReleaseContext {
 
     private final Config config;
     private final Path repo;
-    private final Map<String, String> env;
     private final Console console;
     private final boolean dryRun;
     private final String requestedVersion;
@@ -54,6 +55,7 @@ public final class ReleaseContext {
     private EcrLogin ecrLogin;
     private ResolvedVersion version;
     private String registry;
+    private String commit;
 
     /**
      * The version being released and how it was found.
@@ -69,16 +71,14 @@ public final class ReleaseContext {
      *
      * @param config           the configuration
      * @param repo             the repository (the app's sources and CHANGELOG.md)
-     * @param env              the environment (GITHUB_*, secrets by name)
      * @param dryRun           print instead of doing
      * @param requestedVersion --version, or null
      * @param host             where host scripts run
      */
-    public ReleaseContext(Config config, Path repo, Map<String, String> env, boolean dryRun, String requestedVersion,
+    public ReleaseContext(Config config, Path repo, boolean dryRun, String requestedVersion,
                           HostTarget host) {
         this.config = config;
         this.repo = repo;
-        this.env = Map.copyOf(env);
         this.console = Console.get();
         this.dryRun = dryRun;
         this.requestedVersion = requestedVersion == null || requestedVersion.isBlank() ? null : requestedVersion;
@@ -143,11 +143,6 @@ public final class ReleaseContext {
         return host;
     }
 
-    /** An environment variable, or "". */
-    String env(String name) {
-        return env.getOrDefault(name, "");
-    }
-
     synchronized S3Client s3() {
         if (s3 == null) {
             s3 = Aws.client(S3Client.builder(), config);
@@ -194,12 +189,13 @@ public final class ReleaseContext {
     }
 
     private ResolvedVersion resolveVersion() {
-        String requested = requestedVersion != null ? requestedVersion : env("MONET_RELEASE_VERSION");
+        String requested = requestedVersion != null ? requestedVersion : config.get(Environment.MONET_RELEASE_VERSION);
         if (!requested.isBlank()) {
             return new ResolvedVersion(Version.parse(requested), "--version " + requested, true);
         }
-        if (env("GITHUB_REF_TYPE").equals("tag") && Version.tryParse(env("GITHUB_REF_NAME")) != null) {
-            return new ResolvedVersion(Version.parse(env("GITHUB_REF_NAME")), "tag " + env("GITHUB_REF_NAME") + " (GitHub Actions)", true);
+        String ref = config.get(Environment.GITHUB_REF_NAME);
+        if (config.get(Environment.GITHUB_REF_TYPE).equals("tag") && Version.tryParse(ref) != null) {
+            return new ResolvedVersion(Version.parse(ref), "tag " + ref + " (GitHub Actions)", true);
         }
         Git git = new Git(repo);
         Optional<Version> atHead = git.ok("rev-parse", "--git-dir")
@@ -231,17 +227,34 @@ public final class ReleaseContext {
         return new ResolvedVersion(Version.parse("0.0.0-dev"), "not tagged and no version in CHANGELOG.md: a placeholder", false);
     }
 
-    /** The commit being released: GITHUB_SHA, else HEAD. */
-    String commit() {
-        if (!env("GITHUB_SHA").isEmpty()) {
-            return env("GITHUB_SHA");
+    /**
+     * The commit being released: the one the version's tag points to, when the repository has the
+     * tag; else HEAD; else GITHUB_SHA. Not GITHUB_SHA first: in a run started by hand
+     * (workflow_dispatch) it is the head of the branch the run was started from, not the tag's.
+     */
+    public synchronized String commit() {
+        if (commit == null) {
+            Git git = new Git(repo);
+            commit = tagCommit().or(() -> git.maybe("rev-parse", "--verify", "--quiet", "HEAD^{commit}"))
+                    .orElse(config.get(Environment.GITHUB_SHA).isEmpty() ? "unknown" : config.get(Environment.GITHUB_SHA));
         }
-        return new Git(repo).maybe("rev-parse", "HEAD").orElse("unknown");
+        return commit;
+    }
+
+    /** The commit the version's tag points to, when there is a version and the repository has its tag. */
+    Optional<String> tagCommit() {
+        Version v;
+        try {
+            v = version().version();
+        } catch (MonetException noVersion) {
+            return Optional.empty(); // lock, status, unlock: no version, and none needed
+        }
+        return new Git(repo).maybe("rev-parse", "--verify", "--quiet", "refs/tags/v" + v + "^{commit}");
     }
 
     /** Who releases, for the lock and the audit log: the GitHub actor, else user@host. */
     String who() {
-        return HostScripts.who(env);
+        return HostScripts.who(config);
     }
 
     /** How long a host script may run: {@code --timeout}, else {@code otherwise}. */
@@ -256,12 +269,12 @@ public final class ReleaseContext {
 
     /** The region for the instance's aws CLI calls: AWS_REGION, AWS_DEFAULT_REGION, else {@code aws.region}. */
     String region() {
-        for (String name : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
-            if (!env(name).isEmpty()) {
-                return env(name);
+        for (Environment.Variable variable : List.of(Environment.AWS_REGION, Environment.AWS_DEFAULT_REGION)) {
+            if (!config.get(variable).isEmpty()) {
+                return config.get(variable);
             }
         }
-        return config.get("aws.region");
+        return config.get(Keys.AWS_REGION);
     }
 
     /**
@@ -270,7 +283,7 @@ public final class ReleaseContext {
      */
     synchronized String registry() {
         if (registry == null) {
-            String configured = config.get("ecr.registry");
+            String configured = config.get(Keys.ECR_REGISTRY);
             registry = !configured.isEmpty() ? configured
                     : dryRun ? PLACEHOLDER_ACCOUNT + ".dkr.ecr." + region() + ".amazonaws.com" : ecrLogin().registry();
         }
@@ -284,6 +297,6 @@ public final class ReleaseContext {
 
     /** The deploy bucket; a dry run without one shows {@code DEPLOY_BUCKET}. */
     String bucket() {
-        return dryRun && config.get("deploy.bucket").isEmpty() ? "DEPLOY_BUCKET" : config.get("deploy.bucket");
+        return dryRun && config.get(Keys.DEPLOY_BUCKET).isEmpty() ? "DEPLOY_BUCKET" : config.get(Keys.DEPLOY_BUCKET);
     }
 }

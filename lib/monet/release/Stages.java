@@ -5,14 +5,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import monet.MonetException;
 import monet.changelog.Changelog;
 import monet.changelog.Version;
+import monet.config.Environment;
+import monet.config.Keys;
 import monet.host.HostScript;
 import monet.pipeline.Backoff;
 import monet.pipeline.Pipeline;
@@ -39,24 +45,23 @@ public final class Stages {
             new Stage("build-web", "Build the web frontend and stamp its version.",
                     "npm ci and web.build in web.dir, then version.txt with the version in web.dist.",
                     List.of(), Set.of(), Stages::buildWeb),
-            new Stage("images", "Build and push the backend and SSR images.",
-                    "Both builds at once (tags VERSION and latest; build args VERSION, COMMIT, BUILD_TIME), ECR login"
-                            + " through the SDK (password on stdin), then the pushes.",
+            new Stage("images", "Build the backend and SSR images (pushed by push-images).",
+                    "Both builds at once, beside e2e (tags VERSION and latest; build args image.build-args, by default"
+                            + " VERSION, COMMIT, BUILD_TIME); nothing leaves this machine until push-images.",
                     List.of(), Set.of(), Stages::images),
             new Stage("sync-web", "Sync the built frontend to the deploy bucket's web/ prefix.",
                     "With delete; only new and changed files are uploaded (size and MD5 against the ETag), with content"
                             + " types, a year's immutable cache for content-hashed assets and no-cache for the rest; then"
-                            + " the server's compose file and nginx.conf to its config/ prefix.",
+                            + " the server's compose file and nginx.conf, with ssr.health-path written into both, to its config/ prefix.",
                     List.of("e2e", "build-web"), Set.of(), Stages::syncWeb),
+            new Stage("push-images", "Push both images once e2e passed.",
+                    "ECR login through the SDK (password on stdin), then the version and latest tags of both images at"
+                            + " once: a failed e2e leaves the registry as it was.",
+                    List.of("e2e", "images"), Set.of(), Stages::pushImages),
             new Stage("migrate", "Run the database migrations on the instance.",
                     "Under the deploy lock, pulls the new API image and runs app.migrate in a one-off container; the"
                             + " app's secrets are read there from Parameter Store (app.parameters) and passed by name only.",
-                    List.of("e2e", "images"), Set.of(), Stages::migrate),
-            new Stage("github-release", "Create or update the GitHub release of the tag.",
-                    "Through GITHUB_API_URL with GITHUB_TOKEN: the image references and the version's changelog notes"
-                            + " (or the commits since the previous tag); a prerelease when the version has a '-'. Rerunning"
-                            + " updates it.",
-                    List.of("migrate"), Set.of(), Stages::githubRelease),
+                    List.of("push-images"), Set.of(), Stages::migrate),
             new Stage("deploy", "Deploy the version on the instance.",
                     "Under the release's deploy lock (taken by its first host stage, given back when verify ends),"
                             + " refuses unless data.dir is a mount point, fetches the bucket's config and web into a new release"
@@ -66,10 +71,16 @@ public final class Stages {
                             + " config), verified.",
                     List.of("sync-web", "migrate"), Set.of(), Stages::deploy),
             new Stage("verify", "Check the site serves the version; roll back if not.",
-                    "Polls /api/version for the version and /ssr-health for healthy with backoff for verify.timeout"
+                    "Polls /api/version for the version and /ssr-health for a 200 whose body matches verify.ssr-healthy with backoff for verify.timeout"
                             + " seconds; on failure prints both answers and rolls the deploy back, unless --no-rollback."
                             + " Once it passes, the deploy stands. Then the release's deploy lock is given back.",
                     List.of("deploy"), Set.of(Switch.NO_ROLLBACK), Stages::verify),
+            new Stage("github-release", "Publish the GitHub release of the tag, as the latest, once verify passed.",
+                    "Through GITHUB_API_URL with GITHUB_TOKEN: the image references and the version's changelog notes"
+                            + " (or the commits since the previous tag); a prerelease when the version has a '-', else marked"
+                            + " latest. Rerunning updates it. A rollback later says so on it and makes the version it went"
+                            + " back to the latest.",
+                    List.of("verify"), Set.of(), Stages::githubRelease),
             new Stage("cleanup", "Prune old images on the instance, in the background.",
                     "Removes the registry's images other than the current, previous and latest tags, then dangling ones.",
                     List.of("verify"), Set.of(), Stages::cleanup));
@@ -102,13 +113,13 @@ public final class Stages {
     }
 
     private Step e2e() {
-        String secret = ctx.config().get("e2e.secret");
-        String command = ctx.config().get("e2e.command");
+        String secret = ctx.config().get(Keys.E2E_SECRET);
+        String command = ctx.config().get(Keys.E2E_COMMAND);
         return Step.named("e2e")
                 .describe(() -> "$ " + Cmd.shell(command).render() + "   (in " + ctx.repo() + ", with " + secret + "; "
                         + (switches.contains(Switch.REQUIRE_E2E) ? "fails" : "skipped with a warning") + " when " + secret + " is not set)")
                 .action(step -> {
-                    String value = ctx.env(secret);
+                    String value = ctx.config().variableNamedBy(Keys.E2E_SECRET);
                     if (value.isEmpty()) {
                         if (switches.contains(Switch.REQUIRE_E2E)) {
                             throw new MonetException("the E2E tests need " + secret + ", which is not set (--require-e2e)");
@@ -122,20 +133,20 @@ public final class Stages {
     }
 
     private Path webDir() {
-        return ctx.repo().resolve(ctx.config().get("web.dir"));
+        return ctx.repo().resolve(ctx.config().get(Keys.WEB_DIR));
     }
 
     private Path serverDir() {
-        return ctx.repo().resolve(ctx.config().get("server.dir"));
+        return ctx.repo().resolve(ctx.config().get(Keys.SERVER_DIR));
     }
 
     private Path dist() {
-        return webDir().resolve(ctx.config().get("web.dist"));
+        return webDir().resolve(ctx.config().get(Keys.WEB_DIST));
     }
 
     private Step buildWeb() {
         Cmd install = ctx.cmd("npm", "ci").dir(webDir()).timeout(Duration.ofMinutes(15));
-        Cmd build = ctx.shell(ctx.config().get("web.build")).dir(webDir()).timeout(Duration.ofMinutes(15));
+        Cmd build = ctx.shell(ctx.config().get(Keys.WEB_BUILD)).dir(webDir()).timeout(Duration.ofMinutes(15));
         return Step.named("build-web")
                 .describe(() -> "in " + webDir() + ":\n       $ " + install.render() + "\n       $ " + build.render()
                         + "\n       write " + dist().resolve("version.txt") + " = " + version())
@@ -144,7 +155,7 @@ public final class Stages {
                     build.onStdout(line -> step.console().info("  " + line)).onStderr(line -> step.console().info("  " + line)).run();
                     if (!Files.isDirectory(dist())) {
                         throw new MonetException("the build did not produce " + dist() + " (web.build = '"
-                                + ctx.config().get("web.build") + "', web.dist = '" + ctx.config().get("web.dist") + "')");
+                                + ctx.config().get(Keys.WEB_BUILD) + "', web.dist = '" + ctx.config().get(Keys.WEB_DIST) + "')");
                     }
                     Files.writeString(dist().resolve("version.txt"), version() + "\n", StandardCharsets.UTF_8);
                     step.note(dist().toString());
@@ -156,7 +167,8 @@ public final class Stages {
                 .describe(() -> "sync " + dist() + " to s3://" + bucketOrPlaceholder() + "/web/ (AWS SDK): upload new"
                         + " and changed files (size + MD5/ETag), delete the rest, Content-Type by extension,"
                         + " Cache-Control '" + WebSync.IMMUTABLE + "' for hashed assets and '" + WebSync.NO_CACHE + "' otherwise;"
-                        + " then " + serverDir() + " (the server's compose file and nginx.conf) to s3://" + bucketOrPlaceholder()
+                        + " then " + serverDir() + " (the server's compose file and nginx.conf, with the SSR health path "
+                        + ctx.config().get(Keys.SSR_HEALTH_PATH) + " written into both) to s3://" + bucketOrPlaceholder()
                         + "/config/, which deploy syncs onto the host")
                 .action(step -> {
                     Path versionFile = dist().resolve("version.txt");
@@ -168,30 +180,52 @@ public final class Stages {
                         throw new MonetException(dist() + " was built for " + built + ", not " + version()
                                 + ": run 'release build-web' again");
                     }
-                    WebSync.Result result = new WebSync(ctx.s3(), ctx.config().require("deploy.bucket"), "web/").sync(dist());
+                    WebSync.Result result = new WebSync(ctx.s3(), ctx.config().require(Keys.DEPLOY_BUCKET), "web/").sync(dist());
                     step.note(result.toString());
                     step.console().info("  web/: " + result);
                     if (Files.isDirectory(serverDir())) {
-                        WebSync.Result config = new WebSync(ctx.s3(), ctx.config().require("deploy.bucket"), "config/")
-                                .sync(serverDir());
-                        step.console().info("  config/: " + config);
+                        Path rendered = Files.createTempDirectory("monet-server-files");
+                        try {
+                            ServerFiles.render(serverDir(), ctx.config().get(Keys.APP_COMPOSE_FILE),
+                                    ctx.config().get(Keys.SSR_HEALTH_PATH), rendered);
+                            WebSync.Result config = new WebSync(ctx.s3(), ctx.config().require(Keys.DEPLOY_BUCKET), "config/")
+                                    .sync(rendered);
+                            step.console().info("  config/: " + config);
+                        } finally {
+                            deleteTree(rendered);
+                        }
                     } else {
                         step.console().warn(serverDir() + " does not exist: config/ in the bucket is left as it is");
                     }
                 });
     }
 
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
     private String bucketOrPlaceholder() {
-        String bucket = ctx.config().get("deploy.bucket");
+        String bucket = ctx.config().get(Keys.DEPLOY_BUCKET);
         return bucket.isEmpty() ? "<deploy.bucket is not set>" : bucket;
     }
 
     private Step images() {
         Images images = new Images(ctx);
         return Step.named("images")
-                .describe(images::describe)
+                .describe(images::describeBuild)
+                .action(step -> step.note(String.join(", ", images.build()) + " built here, not pushed"));
+    }
+
+    private Step pushImages() {
+        Images images = new Images(ctx);
+        return Step.named("push-images")
+                .describe(images::describePush)
                 .action(step -> {
-                    List<String> refs = images.buildAndPush();
+                    List<String> refs = images.push();
                     step.output("backend-image", refs.get(0));
                     step.output("ssr-image", refs.get(1));
                     step.note(String.join(", ", refs));
@@ -207,14 +241,14 @@ public final class Stages {
 
     private Step githubRelease() {
         String api = apiUrl();
-        String repository = ctx.config().get("github.repository");
+        String repository = ctx.config().get(Keys.GITHUB_REPOSITORY);
         return Step.named("github-release")
                 .describe(() -> "create or update the GitHub release of " + tag() + " in " + repository + " through " + api
                         + " (GITHUB_TOKEN): prerelease=" + ctx.version().version().isPrerelease()
                         + ", body = the image references and CHANGELOG.md's notes for " + version()
                         + " (or the commits since the previous tag)")
                 .action(step -> {
-                    String token = ctx.env("GITHUB_TOKEN");
+                    String token = ctx.config().get(Environment.GITHUB_TOKEN);
                     if (token.isEmpty()) {
                         throw new MonetException("GITHUB_TOKEN is not set: the release needs a token with contents: write");
                     }
@@ -226,7 +260,7 @@ public final class Stages {
     }
 
     private String apiUrl() {
-        String api = ctx.env("GITHUB_API_URL");
+        String api = ctx.config().get(Environment.GITHUB_API_URL);
         return api.isEmpty() ? "https://api.github.com" : api;
     }
 
@@ -277,13 +311,13 @@ public final class Stages {
             return deploy;
         }
         return deploy.rollback("roll back to the previous IMAGE_TAG (.previous-tag on the host) and verify that version",
-                step -> step.note("now " + rollBack("", step) + ", serving and healthy"));
+                step -> step.note("now " + rollBack("", "a stage after deploy failed; rolled back automatically", step)
+                        + ", serving and healthy"));
     }
 
     private Verifier verifier() {
-        return new Verifier(ctx.config().get("site.url"),
-                Duration.ofSeconds(Long.parseLong(ctx.config().get("verify.timeout").strip())),
-                Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(15)));
+        return new Verifier(ctx.config().get(Keys.SITE_URL), ctx.config().get(Keys.VERIFY_TIMEOUT),
+                Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(15)), ctx.config().get(Keys.VERIFY_SSR_HEALTHY));
     }
 
     /** A point of no return: once the site serves the version, the deploy stands. */
@@ -312,12 +346,16 @@ public final class Stages {
      * Rolls back to the given version (or the recorded previous one) and verifies it; returns the
      * version. When that fails, says where to look and what to run.
      */
-    private String rollBack(String versionOrEmpty, StepContext step) throws Exception {
+    private String rollBack(String versionOrEmpty, String why, StepContext step) throws Exception {
         try {
             Map<String, String> result = host.run("rollback", ctx.scripts().rollback(versionOrEmpty), HOST_TIMEOUT);
             String target = result.getOrDefault("rolled-back-to", versionOrEmpty);
-            step.console().info("rolled back to " + target + " (from " + result.getOrDefault("from", "?") + "); verifying it");
+            String from = result.getOrDefault("from", "");
+            step.console().info("rolled back to " + target + " (from " + (from.isEmpty() ? "?" : from) + "); verifying it");
             verifier().await(target);
+            if (!from.isEmpty() && !from.equals("none") && !from.equals(target)) {
+                markRolledBack(from, target, why, step);
+            }
             return target;
         } finally {
             releaseDone(step);
@@ -356,6 +394,25 @@ public final class Stages {
         }
     }
 
+    /** Says on the GitHub release of {@code from} that the site went back to {@code target}; the rollback stands either way. */
+    private void markRolledBack(String from, String target, String why, StepContext step) {
+        String fromTag = "v" + from.replaceFirst("^v", "");
+        String token = ctx.config().get(Environment.GITHUB_TOKEN);
+        if (token.isEmpty()) {
+            step.console().warn("GITHUB_TOKEN is not set: the GitHub release of " + fromTag + ", if any, does not say it was"
+                    + " rolled back");
+            return;
+        }
+        try {
+            String done = new GitHubRelease(apiUrl(), ctx.config().get(Keys.GITHUB_REPOSITORY), token)
+                    .rolledBack(fromTag, "v" + target.replaceFirst("^v", ""), why + " (" + Instant.now()
+                            .truncatedTo(ChronoUnit.SECONDS) + ", " + ctx.who() + ")");
+            step.console().info(done);
+        } catch (Exception e) {
+            step.console().warn("the GitHub release of " + fromTag + " does not say it was rolled back: " + e.getMessage());
+        }
+    }
+
     /** {@code release rollback [VERSION]}: a pipeline of one step that rolls back and verifies. */
     public Pipeline rollbackPipeline(String versionOrEmpty) {
         String target = versionOrEmpty.isEmpty() ? "" : Version.parse(versionOrEmpty).toString();
@@ -364,7 +421,7 @@ public final class Stages {
                         .describe(() -> host.describe("roll back to " + (target.isEmpty() ? "the previous version" : target),
                                 ctx.scripts().rollback(target)) + "\n     then " + verifier().describe(
                                         target.isEmpty() ? "that version" : target))
-                        .action(step -> step.note("now " + rollBack(target, step))));
+                        .action(step -> step.note("now " + rollBack(target, "release rollback", step))));
     }
 
     private Step cleanup() {
@@ -375,7 +432,7 @@ public final class Stages {
 
     /** {@code release status}: what the host runs, its lock and last audit lines, and what the site reports. */
     public String status() throws InterruptedException {
-        String site = ctx.config().get("site.url");
+        String site = ctx.config().get(Keys.SITE_URL);
         return "instance: " + ctx.host().description() + "\n" + host.runForOutput("status", ctx.scripts().deployStatus(10))
                 + "--- site " + site + "\n" + verifier().snapshot() + "\n";
     }

@@ -9,21 +9,24 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import monet.MonetException;
 import monet.pipeline.Backoff;
 import monet.pipeline.Wait;
 
 /**
  * Checks a deployed version from outside: {@code /api/version} must report it and
- * {@code /ssr-health} must say {@code healthy}, polled with backoff until a deadline.
+ * {@code /ssr-health} must answer 200 with a body that matches {@code verify.ssr-healthy}
+ * (the word {@code healthy} by default), polled with backoff until a deadline.
  */
 final class Verifier {
     private static final Pattern VERSION_FIELD = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]*)\"");
-    private static final Pattern HEALTHY = Pattern.compile("(?i)(?<![a-z])healthy\\b");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     private final String site;
     private final Duration deadline;
     private final Backoff backoff;
+    private final Pattern healthy;
 
     /**
      * A verifier.
@@ -31,17 +34,24 @@ final class Verifier {
      * @param site     the site's base URL
      * @param deadline how long to keep polling
      * @param backoff  the delays between polls
+     * @param healthy  what the body of a healthy {@code /ssr-health} answer contains (case-insensitive); "" for any
      */
-    Verifier(String site, Duration deadline, Backoff backoff) {
+    Verifier(String site, Duration deadline, Backoff backoff, String healthy) {
         this.site = site.endsWith("/") ? site.substring(0, site.length() - 1) : site;
         this.deadline = deadline;
         this.backoff = backoff;
+        try {
+            this.healthy = Pattern.compile(healthy, Pattern.CASE_INSENSITIVE);
+        } catch (PatternSyntaxException e) {
+            throw MonetException.usage("verify.ssr-healthy is not a regular expression: " + e.getDescription() + " in '" + healthy + "'");
+        }
     }
 
     /** The two URLs, for messages. */
     String describe(String version) {
         return "poll " + site + "/api/version until it reports " + version + " and " + site
-                + "/ssr-health until it says healthy (" + backoff + ", up to " + deadline.toSeconds() + "s)";
+                + "/ssr-health until it answers 200" + (healthy.pattern().isEmpty() ? "" : " with a body matching /"
+                + healthy.pattern() + "/") + " (" + backoff + ", up to " + deadline.toSeconds() + "s)";
     }
 
     /**
@@ -57,7 +67,7 @@ final class Verifier {
             String seen = "/api/version: " + api + "; /ssr-health: " + ssr;
             attempt.note(seen);
             boolean versionOk = api.status() == 200 && withoutV(version).equals(reportedVersion(api.body()));
-            boolean ssrOk = ssr.status() == 200 && HEALTHY.matcher(ssr.body()).find();
+            boolean ssrOk = ssr.status() == 200 && healthy.matcher(ssr.body()).find();
             return versionOk && ssrOk ? Optional.of(seen) : Optional.empty();
         }).backoff(backoff).deadline(deadline).await();
     }

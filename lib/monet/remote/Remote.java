@@ -13,6 +13,7 @@ import java.util.function.BooleanSupplier;
 import monet.MonetException;
 import monet.aws.Aws;
 import monet.config.Config;
+import monet.config.Keys;
 import monet.console.Console;
 import monet.console.Secrets;
 import monet.host.HostScript;
@@ -60,7 +61,7 @@ public final class Remote {
     public Remote(Config config, Options options) {
         this.config = config;
         this.options = options;
-        this.scripts = new HostScripts(config, () -> Aws.region(config).id(), HostScripts.who(System.getenv()), "-");
+        this.scripts = new HostScripts(config, () -> Aws.region(config).id(), HostScripts.who(config), "-");
         timeout();
         if (options.targets() != null && Transports.via(options.via()) != Transports.Via.SSM) {
             throw MonetException.usage("--all and --targets run through SSM's targeting: they cannot be combined with --via "
@@ -110,7 +111,7 @@ public final class Remote {
         if (options.targets() != null) {
             throw MonetException.usage("logs --follow runs on one instance (drop --all/--targets)");
         }
-        String group = config.get("logs.group").strip();
+        String group = config.get(Keys.LOGS_GROUP).strip();
         boolean overSsm = Transports.via(options.via()) == Transports.Via.SSM;
         boolean cloudWatch = overSsm && !group.isEmpty();
         Duration interval = every != null ? every : overSsm && !cloudWatch ? Duration.ofSeconds(10) : Duration.ofSeconds(2);
@@ -128,12 +129,12 @@ public final class Remote {
 
     private int followCloudWatch(String group, String name, int lines, String since, boolean timestamps, Duration every,
                                  BooleanSupplier keepGoing) {
-        String explicit = options.instance() != null && !options.instance().isBlank() ? options.instance() : config.get("instance.id");
+        String explicit = options.instance() != null && !options.instance().isBlank() ? options.instance() : config.get(Keys.INSTANCE_ID);
         if (since != null) {
             CloudWatchFollower.since(since);
         }
         if (options.dryRun()) {
-            String instance = explicit.isBlank() ? "<id of the running instance tagged " + config.get("instance.tag") + ">" : explicit;
+            String instance = explicit.isBlank() ? "<id of the running instance tagged " + config.get(Keys.INSTANCE_TAG) + ">" : explicit;
             Console.get().out(CloudWatchFollower.preview(group, instance, name, lines, since, every));
             return 0;
         }
@@ -188,7 +189,7 @@ public final class Remote {
     public int status() {
         boolean[] healthy = {true};
         int code = data(command("status", scripts.status()), out -> {
-            ServerStatus report = new ServerStatus(out, List.of("/", config.get("data.dir")));
+            ServerStatus report = new ServerStatus(out, List.of("/", config.get(Keys.DATA_DIR)));
             healthy[0] = report.healthy();
             return options.json() ? pretty(report.json(JSON)) : report.text().stripTrailing();
         });

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Instant;
 import monet.aws.Aws;
 import monet.config.Config;
+import monet.config.Keys;
 import monet.console.Console;
 
 /**
@@ -34,7 +35,7 @@ public final class SesChecks {
      * null means ses.resolver, blank the system's). Returns 1 unless every record is as SES expects.
      */
     public static int dns(Config config, String resolver, boolean json) {
-        JndiDnsResolver dns = new JndiDnsResolver(resolver != null ? resolver : config.get("ses.resolver"));
+        JndiDnsResolver dns = new JndiDnsResolver(resolver != null ? resolver : config.get(Keys.SES_RESOLVER));
         try (SesClients clients = SesClients.connect(config)) {
             SesSettings settings = SesSettings.from(config, clients.region());
             DnsReport.Expected expected = DnsReport.Expected.fromSes(new SesInspector(clients, settings), settings);

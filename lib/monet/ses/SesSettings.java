@@ -3,6 +3,7 @@ package monet.ses;
 import java.util.Locale;
 import monet.MonetException;
 import monet.config.Config;
+import monet.config.Keys;
 
 /**
  * What ses-test checks: the sender, its domain identity, the custom MAIL FROM domain and the
@@ -17,20 +18,16 @@ import monet.config.Config;
 record SesSettings(String sender, String domain, String mailFromDomain, String region, boolean requireDkim) {
     /** The settings from configuration, with the region the AWS clients use. */
     static SesSettings from(Config config, String region) {
-        String sender = config.require("ses.sender").strip();
+        String sender = config.require(Keys.SES_SENDER);
         int at = sender.lastIndexOf('@');
         if (at <= 0 || at == sender.length() - 1) {
             throw MonetException.usage("ses.sender '" + sender + "' is not an email address (set SES_SENDER_EMAIL or --set ses.sender=...)");
         }
-        String domain = config.get("ses.domain").isBlank() ? sender.substring(at + 1) : config.get("ses.domain").strip();
+        String domain = config.get(Keys.SES_DOMAIN).isBlank() ? sender.substring(at + 1) : config.get(Keys.SES_DOMAIN);
         domain = normalize(domain);
-        String sub = config.get("ses.mail-from").strip();
+        String sub = config.get(Keys.SES_MAIL_FROM);
         String mailFrom = sub.isEmpty() ? "" : normalize(sub.endsWith("." + domain) || sub.equals(domain) ? sub : sub + "." + domain);
-        String strict = config.get("ses.require-dkim").strip();
-        if (!strict.equals("true") && !strict.equals("false")) {
-            throw MonetException.usage("ses.require-dkim '" + strict + "' is not true or false");
-        }
-        return new SesSettings(sender, domain, mailFrom, region, Boolean.parseBoolean(strict));
+        return new SesSettings(sender, domain, mailFrom, region, config.get(Keys.SES_REQUIRE_DKIM));
     }
 
     /** The MX host SES expects for the MAIL FROM domain in this region. */

@@ -61,8 +61,8 @@ class SsmRecordsTest {
     @Test
     void byDefaultTheScriptsUseWhatTheInfrastructureCreates(@TempDir Path cwd) throws Exception {
         Config config = Config.load(Map.of(), cwd, Map.of());
-        assertThat(config.get("ssm.log.group")).isEqualTo("/monet/ssm");
-        assertThat(config.get("ssm.secret.key")).isEqualTo("alias/monet-parameters");
+        assertThat(config.get(monet.config.Keys.SSM_LOG_GROUP)).isEqualTo("/monet/ssm");
+        assertThat(config.get(monet.config.Keys.SSM_SECRET_KEY)).isEqualTo("alias/monet-parameters");
         // infrastructure/ names them for project "monet"
         assertThat(Files.readString(Repo.file("infrastructure/main.tf"))).contains("ssm_log_group = \"/${var.project}/ssm\"");
         assertThat(Files.readString(Repo.file("infrastructure/ec2.tf"))).contains("name          = \"alias/${var.project}-parameters\"");

@@ -136,9 +136,11 @@ class SsmShellTest {
     }
 
     @Test
-    void executionTimeoutStopsTheCommand() {
-        assertThatThrownBy(() -> shell().run(RemoteCommand.of("slow", "echo started; sleep 10", Duration.ofSeconds(1))))
+    void executionTimeoutStopsTheCommandAndRemovesTheOutputItKept() throws IOException {
+        List<Path> before = spills();
+        assertThatThrownBy(() -> shell().run(RemoteCommand.of("slow", "seq 1 50000; sleep 10", Duration.ofSeconds(1))))
                 .isInstanceOf(MonetException.class).hasMessageContaining("execution timeout of 1 s");
+        assertThat(spills()).as("the output the stopped command was writing, removed from the host").isEqualTo(before);
     }
 
     @Test

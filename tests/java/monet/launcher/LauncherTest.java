@@ -98,7 +98,8 @@ class LauncherTest {
         for (String alias : ALIASES) {
             CmdResult help = JBang.run(alias, "--help").in(app).call();
             assertThat(help.exitCode()).as(alias + ": " + help.stderr()).isZero();
-            assertThat(help.stdout()).contains("Usage: " + alias);
+            assertThat(help.stdout()).contains("Usage: " + alias).contains("Exit codes:").contains("0   ok")
+                    .contains("2   usage error");
         }
         CmdResult relative = JBang.run("changelog", "lint", "-f", "notes dir/CHANGELOG.md").in(app).call();
         assertThat(relative.exitCode()).as(relative.stderr()).isEqualTo(1);
@@ -197,6 +198,13 @@ class LauncherTest {
         CmdResult unknownOption = JBang.run("remote", "--no-such-option").call();
         assertThat(unknownOption.exitCode()).isEqualTo(2);
         assertThat(unknownOption.stderr()).contains("Unknown option: '--no-such-option'").contains("Usage: remote");
+        CmdResult noCommand = JBang.run("release").call();
+        assertThat(noCommand.exitCode()).isEqualTo(2);
+        assertThat(noCommand.stderr()).contains("Missing required subcommand").contains("Usage: release");
+        // A subcommand's help states the exit codes too: the script's, declared once on its top command.
+        CmdResult subcommandHelp = JBang.run("remote", "status", "--help").call();
+        assertThat(subcommandHelp.stdout()).contains("Usage: remote status").contains("Exit codes:")
+                .contains("1   failure (transport, or any instance of --all)").contains("2   usage error");
         CmdResult unknownCommand = JBang.run("changelog", "frobnicate").call();
         assertThat(unknownCommand.exitCode()).isEqualTo(2);
         assertThat(unknownCommand.stderr()).contains("frobnicate").contains("Usage: changelog");
@@ -254,7 +262,7 @@ class LauncherTest {
     void interactiveOpensJShellWithTheLibraryLoaded() {
         // changelog's own share of the library has no pipeline and no AWS: jshell gets all of it.
         CmdResult result = JBang.run("--interactive", "scripts/changelog.java")
-                .stdin("monet.process.Shell.quote(\"it's\")\nmonet.pipeline.Pipeline.named(\"adhoc\").step(\"hello\", c -> {}).run().ok()\n"
+                .stdin("monet.process.Shell.quote(\"it's\")\nmonet.pipeline.Pipeline.named(\"adhoc\").step(monet.pipeline.Step.named(\"hello\").action(c -> {})).run().ok()\n"
                         + "monet.aws.Aws.class.getSimpleName() + software.amazon.awssdk.services.ses.SesClient.SERVICE_NAME\n/exit\n")
                 .call();
         assertThat(result.stdout()).contains("\"'it'\\\\''s'\"").contains("==> true").contains("==> \"Awsses\"")

@@ -57,7 +57,7 @@ class DeployOnDockerTest {
         dists = Files.createDirectories(dir.resolve("dists"));
         site = Rehearsal.start(dir.resolve("rehearsal"));
         site.env().put("ANTHROPIC_API_KEY", "rehearsal-key");
-        site.releaseOk("pipeline", "--only", "build-web,sync-web,images,deploy,verify");
+        site.releaseOk("pipeline", "--only", "build-web,sync-web,images,push-images,deploy,verify");
         keepDist(Rehearsal.FIRST);
         assertWhole(Rehearsal.FIRST, "ok\n");
     }
@@ -107,7 +107,7 @@ class DeployOnDockerTest {
         browser.start();
         long started = System.nanoTime();
         try {
-            site.releaseOk("pipeline", "--only", "build-web,sync-web,images,deploy,verify");
+            site.releaseOk("pipeline", "--only", "build-web,sync-web,images,push-images,deploy,verify");
         } finally {
             deploying.set(false);
             browser.join();
@@ -133,7 +133,8 @@ class DeployOnDockerTest {
         site.newVersion("2.1.0", Map.of(NGINX_CONF, site.read(NGINX_CONF).replace("listen 443 ssl http2;", "listen 443 ssl http2 bogus;")));
         String live = currentRelease();
 
-        CmdResult deploy = site.release("pipeline", "--only", "build-web,sync-web,images,deploy,verify");
+        // No images of 2.1.0: its nginx.conf is tested before anything else is pulled.
+        CmdResult deploy = site.release("pipeline", "--only", "build-web,sync-web,deploy,verify");
 
         assertThat(deploy.exitCode()).as(deploy.stdout()).isEqualTo(1);
         assertThat(deploy.stderr()).contains("fails nginx -t", "bogus", "2.0.0 keeps serving");
@@ -157,7 +158,7 @@ class DeployOnDockerTest {
         site.env().put("MONET_VERIFY_TIMEOUT", "8");
         CmdResult release;
         try {
-            release = site.release("pipeline", "--only", "build-web,sync-web,images,deploy,verify");
+            release = site.release("pipeline", "--only", "build-web,sync-web,images,push-images,deploy,verify");
         } finally {
             site.env().put("MONET_VERIFY_TIMEOUT", "60");
         }
@@ -221,6 +222,7 @@ class DeployOnDockerTest {
         site.releaseOk("build-web");
         site.releaseOk("sync-web");
         site.releaseOk("images");
+        site.releaseOk("push-images");
         keepDist("4.0.0");
         site.releaseOk("deploy");
         String lock = Files.readString(site.appDir().resolve(".deploy.lock"));
@@ -248,7 +250,7 @@ class DeployOnDockerTest {
     void aDeployKilledAtAnyMomentLeavesAWholeSiteAndTheNextDeploySucceeds() throws Exception {
         site.newVersion("5.0.0", Map.of(MAIN_JS, site.read(MAIN_JS).replace("\"r4\"", "\"r5\""),
                 NGINX_CONF, site.read(NGINX_CONF).replace("return 200 \"v4\\n\";", "return 200 \"v5\\n\";")));
-        site.releaseOk("pipeline", "--only", "build-web,images");
+        site.releaseOk("pipeline", "--only", "build-web,images,push-images");
         keepDist("5.0.0");
 
         Map<String, Predicate<String>> moments = new java.util.LinkedHashMap<>();

@@ -86,7 +86,7 @@ final class Downtime implements AutoCloseable {
 
     void report(Duration deploy, String file) {
         StringBuilder text = new StringBuilder("Deploy of 2.0.0 over 1.0.0 on the rehearsal host (`release pipeline --only"
-                + " build-web,sync-web,images,deploy,verify`), polled every 50 ms; anchor: the whole release took "
+                + " build-web,sync-web,images,push-images,deploy,verify`), polled every 50 ms; anchor: the whole release took "
                 + String.format("%.1f s", deploy.toMillis() / 1000.0) + ".\n\n"
                 + "| endpoint | requests | failed | longest run of failures | its share of the release |\n|---|---:|---:|---:|---:|\n");
         counts.forEach((name, c) -> text.append(String.format("| %s | %d | %d | %.1f s | %.3f |%n", name, c.requests, c.failed,

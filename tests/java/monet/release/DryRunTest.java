@@ -35,12 +35,12 @@ class DryRunTest {
                 .contains("dry run of 'release pipeline': nothing will be changed");
         assertThat(r.stdout()).contains("1. e2e + build-web + images: in parallel: e2e, build-web, images", "- e2e: $ sh -c",
                 "$ npm ci", "$ docker build -f server/Dockerfile", "$ docker build -f web/Dockerfile",
+                "2. sync-web + push-images: in parallel: sync-web, push-images", "- sync-web: sync ",
                 "docker login --username AWS --password-stdin ACCOUNT.dkr.ecr.", "$ docker push ",
-                "2. sync-web + migrate: in parallel: sync-web, migrate", "- sync-web: sync ", "- migrate:", "alembic upgrade head",
-                "3. github-release + deploy: in parallel: github-release, deploy", "- github-release:", "- deploy:", "aws s3 sync",
-                "SERVICES='nginx drawing-agent web-ssr'", "compose up -d $SERVICES",
-                "on a later failure: roll back to the previous IMAGE_TAG", "4. verify: poll http://127.0.0.1:9/api/version",
-                "5. cleanup:");
+                "3. migrate:", "alembic upgrade head",
+                "4. deploy:", "aws s3 sync", "SERVICES='nginx drawing-agent web-ssr'", "compose up -d $SERVICES",
+                "on a later failure: roll back to the previous IMAGE_TAG", "5. verify: poll http://127.0.0.1:9/api/version",
+                "6. github-release + cleanup: in parallel: github-release, cleanup", "- github-release:", "- cleanup:");
         assertThat(r.stdout().split("take_lock\\(\\) \\{", -1)).as("the shared functions are printed once").hasSize(2);
         assertThat(r.stdout()).contains("| # --- functions.sh: as printed above", "| # --- migrate.sh", "| # --- deploy.sh",
                 "| # --- cleanup.sh");
@@ -60,7 +60,7 @@ class DryRunTest {
     void everyCommandHasHelp() {
         CmdResult r = JBang.run("release", "--help").call();
         assertThat(r.exitCode()).isZero();
-        for (String command : new String[] {"cut", "e2e", "build-web", "sync-web", "images", "migrate", "github-release",
+        for (String command : new String[] {"cut", "e2e", "build-web", "sync-web", "images", "push-images", "migrate", "github-release",
                 "deploy", "verify", "cleanup", "pipeline", "rollback", "status", "lock", "unlock", "config"}) {
             assertThat(r.stdout()).containsPattern("(?m)^\\s+" + command + "\\s+\\S");
         }

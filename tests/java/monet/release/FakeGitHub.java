@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * GitHub's releases API as far as the release uses it, on loopback: GET .../releases/tags/TAG,
- * POST .../releases (422 when the tag already has one, as GitHub answers), PATCH .../releases/ID;
+ * POST .../releases (422 when the tag already has one, as GitHub answers), PATCH .../releases/ID,
+ * with make_latest as GitHub documents it (a new full release is the latest unless "false");
  * 401 without the right bearer token; 404 for another repository.
  */
 final class FakeGitHub implements AutoCloseable {
@@ -30,6 +31,8 @@ final class FakeGitHub implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(100);
     final Map<String, ObjectNode> releases = new ConcurrentHashMap<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
+    /** The tag of the latest release: a new full release becomes it unless make_latest is "false"; make_latest "true" moves it. */
+    volatile String latest;
 
     FakeGitHub(String repository, String token) {
         this.repository = repository;
@@ -74,7 +77,12 @@ final class FakeGitHub implements AutoCloseable {
             }
             ObjectNode release = ((ObjectNode) in).put("id", ids.incrementAndGet())
                     .put("html_url", "https://github.com/" + repository + "/releases/tag/" + tag);
+            String makeLatest = release.path("make_latest").asText("true");
+            release.remove("make_latest");
             releases.put(tag, release);
+            if (!makeLatest.equals("false") && full(release)) {
+                latest = tag;
+            }
             reply(exchange, 201, release.toString());
         } else if (method.equals("PATCH") && rest.matches("/\\d+")) {
             long id = Long.parseLong(rest.substring(1));
@@ -83,11 +91,22 @@ final class FakeGitHub implements AutoCloseable {
                 reply(exchange, 404, "{\"message\":\"Not Found\"}");
                 return;
             }
-            release.setAll((ObjectNode) JSON.readTree(body));
+            ObjectNode changes = (ObjectNode) JSON.readTree(body);
+            String makeLatest = changes.path("make_latest").asText("");
+            changes.remove("make_latest");
+            release.setAll(changes);
+            if (makeLatest.equals("true") && full(release)) {
+                latest = release.path("tag_name").asText();
+            }
             reply(exchange, 200, release.toString());
         } else {
             reply(exchange, 404, "{\"message\":\"Not Found\"}");
         }
+    }
+
+    /** Drafts and prereleases cannot be the latest release. */
+    private static boolean full(JsonNode release) {
+        return !release.path("draft").asBoolean() && !release.path("prerelease").asBoolean();
     }
 
     private static void reply(HttpExchange exchange, int status, String body) throws IOException {

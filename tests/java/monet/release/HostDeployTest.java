@@ -72,10 +72,11 @@ class HostDeployTest extends SandboxTest {
         String release = "site/releases/" + box.app.resolve("site/current").toRealPath().getFileName();
         String compose = "compose --project-directory " + box.app + " -f ";
         assertThat(box.dockerCalls()).containsSubsequence(
-                "login --username AWS --password-stdin " + Sandbox.REGISTRY,
-                compose + release + "/docker-compose.prod.yml pull nginx drawing-agent web-ssr",
+                compose + release + "/docker-compose.prod.yml pull nginx",
                 compose + release + "/docker-compose.prod.yml run --rm --no-deps -T --entrypoint nginx nginx -t -q -c /srv/" + release
                         + "/nginx.conf",
+                "login --username AWS --password-stdin " + Sandbox.REGISTRY,
+                compose + release + "/docker-compose.prod.yml pull drawing-agent web-ssr",
                 compose + "docker-compose.prod.yml up -d --no-deps drawing-agent web-ssr",
                 compose + "docker-compose.prod.yml up -d --no-deps nginx",
                 compose + "docker-compose.prod.yml kill -s HUP nginx");
@@ -172,6 +173,27 @@ class HostDeployTest extends SandboxTest {
         assertThat(env()).contains("IMAGE_TAG=1.1.0");
         assertThat(audit()).contains("action=rollback version=1.0.0 previous=1.1.0 result=ok",
                 "action=rollback version=1.1.0 previous=1.0.0 result=ok");
+    }
+
+    @Test
+    void aRollbackSaysSoOnTheGitHubReleaseItLeftAndMakesTheOneItWentBackToTheLatest() throws Exception {
+        box.stages("1.0.0").pipeline("test").only(List.of("github-release")).run();
+        box.stages("1.1.0").pipeline("test").only(List.of("github-release")).run();
+        assertThat(box.github.latest).isEqualTo("v1.1.0");
+        deployed("1.1.0", "1.0.0");
+
+        box.stages("1.1.0").rollbackPipeline("").run();
+
+        assertThat(box.github.releases.get("v1.1.0").path("body").asText())
+                .startsWith("> **Rolled back** to v1.0.0: release rollback (").contains("## Images");
+        assertThat(box.github.latest).isEqualTo("v1.0.0");
+        assertThat(box.github.releases.get("v1.0.0").path("body").asText()).doesNotContain("Rolled back");
+
+        box.stages("1.0.0").rollbackPipeline("1.1.0").run();
+        assertThat(box.github.releases.get("v1.0.0").path("body").asText()).startsWith("> **Rolled back** to v1.1.0");
+        assertThat(box.github.releases.get("v1.1.0").path("body").asText()).as("serving again").doesNotContain("Rolled back")
+                .startsWith("## Images");
+        assertThat(box.github.latest).isEqualTo("v1.1.0");
     }
 
     @Test

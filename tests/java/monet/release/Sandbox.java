@@ -142,7 +142,7 @@ final class Sandbox implements AutoCloseable {
 
     /** The configuration as the script would load it, with this sandbox's settings. */
     Config config() {
-        return Config.load(Map.of(), repo, settings);
+        return Config.load(env, repo, settings);
     }
 
     /** The sandbox host: sh scripts run with the stand-ins and the aws CLI against moto. */
@@ -168,7 +168,7 @@ final class Sandbox implements AutoCloseable {
     }
 
     ReleaseContext context(String version, boolean dryRun) {
-        return new ReleaseContext(config(), repo, env, dryRun, version,
+        return new ReleaseContext(config(), repo, dryRun, version,
                 new HostTarget("the sandbox host", this::host))
                 .localEnv(env).clients(s3, ecr);
     }

@@ -23,7 +23,7 @@ import picocli.CommandLine;
  */
 class StageDeclarationsTest {
     static final Path WORKFLOW = Repo.file(".github/workflows/release.yml");
-    private static final Pattern STAGE_RUN = Pattern.compile("^\\./jbang release ([a-z][a-z0-9-]*)$");
+    private static final Pattern STAGE_RUN = Pattern.compile("^\\./jbang release ([a-z][a-z0-9-]*)( --[a-z][a-z0-9-]*)*$");
     private static final Pattern TABLE_ROW = Pattern.compile("^\\| `([a-z0-9-]+)` \\| ([^|]*) \\|");
 
     static List<String> names() {

@@ -76,10 +76,12 @@ class StagesTest extends SandboxTest {
     }
 
     @Test
-    void imagesBuildInParallelLogInWithThePasswordOnStdinAndPushBothTags() {
+    void imagesBuildInParallelAndPushImagesLogsInWithThePasswordOnStdinAndPushesBothTags() {
         box.env.put("DOCKER_STANDIN_BUILD_SECONDS", "1");
 
-        Summary summary = run("1.1.0", false, "images");
+        run("1.1.0", false, "images");
+        assertThat(box.dockerState.resolve("pushed")).as("images builds only").doesNotExist();
+        Summary summary = run("1.1.0", false, "push-images");
 
         assertThat(summary.outputs()).containsEntry("backend-image", Sandbox.REGISTRY + "/drawing-agent:1.1.0")
                 .containsEntry("ssr-image", Sandbox.REGISTRY + "/web-ssr:1.1.0");
@@ -150,12 +152,13 @@ class StagesTest extends SandboxTest {
 
         assertThat(summary.ok()).isTrue();
         assertThat(summary.steps()).extracting(Summary.StepRecord::name).containsExactlyInAnyOrder(
-                "e2e", "build-web", "images", "e2e + build-web + images", "sync-web", "migrate", "sync-web + migrate",
-                "github-release", "deploy", "github-release + deploy", "verify", "cleanup");
+                "e2e", "build-web", "images", "e2e + build-web + images", "sync-web", "push-images", "sync-web + push-images",
+                "migrate", "deploy", "verify", "github-release", "cleanup", "github-release + cleanup");
         assertThat(box.s3.getObjectAsBytes(g -> g.bucket(box.bucket).key("web/version.txt")).asUtf8String()).isEqualTo("1.1.0\n");
         assertThat(box.read(box.app.resolve("web/version.txt"))).isEqualTo("1.1.0\n");
         assertThat(box.read(box.app.resolve(".env"))).contains("IMAGE_TAG=1.1.0");
         assertThat(box.github.releases).containsKey("v1.1.0");
+        assertThat(box.github.latest).isEqualTo("v1.1.0");
         assertThat(box.read(box.app.resolve(HostScripts.AUDIT))).contains("action=migrate version=1.1.0 result=ok",
                 "action=deploy version=1.1.0 previous=1.0.0 result=ok");
     }
@@ -163,8 +166,8 @@ class StagesTest extends SandboxTest {
     @Test
     void theStagesRunLevelByLevelAndOnlyKnownOnesCanBeSelected() {
         assertThat(Stage.levels(Stages.ALL)).extracting(level -> level.stream().map(Stage::name).toList()).containsExactly(
-                List.of("e2e", "build-web", "images"), List.of("sync-web", "migrate"), List.of("github-release", "deploy"),
-                List.of("verify"), List.of("cleanup"));
+                List.of("e2e", "build-web", "images"), List.of("sync-web", "push-images"), List.of("migrate"),
+                List.of("deploy"), List.of("verify"), List.of("github-release", "cleanup"));
         Stage early = new Stage("early", "x", "x", List.of("late"), Set.of(), stages -> null);
         assertThatThrownBy(() -> Stage.levels(List.of(early))).hasMessageContaining("'early' comes after 'late', which is not declared before it");
         assertThatThrownBy(() -> run("1.1.0", false, "deplo")).isInstanceOf(MonetException.class)

@@ -104,4 +104,120 @@ class WorkflowTest {
         CommandLine cli = new CommandLine(Class.forName("monet.scripts." + call[0]));
         assertThat(cli.getSubcommands()).doesNotContainKey(call[1]);
     }
+
+    private static JsonNode yaml(Path file) throws Exception {
+        return new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    }
+
+    /** The steps of every job, in order. */
+    private static List<JsonNode> steps(JsonNode workflow) {
+        List<JsonNode> steps = new ArrayList<>();
+        workflow.path("jobs").forEach(job -> job.path("steps").forEach(steps::add));
+        return steps;
+    }
+
+    @Test
+    void everyCheckoutLeavesTheTokenOutOfGitConfig() throws Exception {
+        int checkouts = 0;
+        for (String workflow : WORKFLOWS) {
+            for (JsonNode step : steps(yaml(Repo.file(workflow)))) {
+                if (step.path("uses").asText("").startsWith("actions/checkout@")) {
+                    checkouts++;
+                    JsonNode persist = step.path("with").path("persist-credentials");
+                    assertThat(persist.isBoolean() && !persist.asBoolean()).as(workflow + ": " + step).isTrue();
+                }
+            }
+        }
+        assertThat(checkouts).isEqualTo(2);
+    }
+
+    @Test
+    void theReleaseRequiresE2eAndPublishesTheGitHubReleaseOnlyAfterVerify() throws Exception {
+        List<JsonNode> steps = steps(yaml(StageDeclarationsTest.WORKFLOW));
+        List<String> runs = steps.stream().map(step -> step.path("run").asText("").strip()).toList();
+        String e2e = runs.stream().filter(run -> run.startsWith("./jbang release e2e")).findFirst().orElseThrow();
+        CommandLine release = new CommandLine(Class.forName("monet.scripts.release"));
+        CommandLine.ParseResult parsed = release.parseArgs(e2e.substring("./jbang release ".length()).split("\\s+"));
+        assertThat(parsed.subcommand().hasMatchedOption("--require-e2e")).as(e2e).isTrue();
+        assertThat(steps.get(runs.indexOf("./jbang release e2e --require-e2e")).path("continue-on-error").asBoolean(false))
+                .isFalse();
+
+        int verify = runs.indexOf("./jbang release verify");
+        int published = runs.indexOf("./jbang release github-release");
+        assertThat(verify).isPositive();
+        assertThat(published).as("github-release after verify").isGreaterThan(verify);
+        assertThat(steps.get(verify).path("env").path("GITHUB_TOKEN").asText()).as("a rollback marks the release")
+                .isEqualTo("${{ secrets.GITHUB_TOKEN }}");
+    }
+
+    /** Whether a push of {@code ref} (refs/heads/... or refs/tags/...) runs the workflow, by GitHub's filter rules. */
+    static boolean runsOnPush(JsonNode workflow, String ref) {
+        JsonNode on = workflow.path("on");
+        if (on.isTextual() || on.isArray()) {
+            return on.toString().contains("\"push\"");
+        }
+        if (!on.has("push")) {
+            return false;
+        }
+        JsonNode push = on.path("push");
+        boolean tag = ref.startsWith("refs/tags/");
+        String name = ref.replaceFirst("^refs/(tags|heads)/", "");
+        String include = tag ? "tags" : "branches";
+        String exclude = include + "-ignore";
+        String otherInclude = tag ? "branches" : "tags";
+        if (!push.has(include) && !push.has(exclude)) {
+            // Filters for only the other kind of ref: this kind does not run it.
+            return !(push.has(otherInclude) || push.has(otherInclude + "-ignore"));
+        }
+        if (push.has(include)) {
+            return matchesAny(push.path(include), name);
+        }
+        return !matchesAny(push.path(exclude), name);
+    }
+
+    private static boolean matchesAny(JsonNode globs, String name) {
+        for (JsonNode glob : globs) {
+            String regex = glob.asText().replace(".", "\\.").replace("**", "\u0000").replace("*", "[^/]*").replace("\u0000", ".*");
+            if (name.matches(regex)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void ciRunsOnBranchesButNotOnReleaseTags() throws Exception {
+        JsonNode ci = yaml(Repo.file(".github/workflows/ci.yml"));
+        assertThat(runsOnPush(ci, "refs/heads/main")).isTrue();
+        assertThat(runsOnPush(ci, "refs/heads/feature/x")).isTrue();
+        assertThat(runsOnPush(ci, "refs/tags/v1.4.0")).isFalse();
+        assertThat(ci.path("on").has("pull_request")).isTrue();
+        JsonNode release = yaml(StageDeclarationsTest.WORKFLOW);
+        assertThat(runsOnPush(release, "refs/tags/v1.4.0")).isTrue();
+        assertThat(runsOnPush(release, "refs/heads/main")).isFalse();
+        assertThat(runsOnPush(new ObjectMapper(new YAMLFactory()).readTree("on:\n  push:\n"), "refs/tags/v1.4.0"))
+                .as("an unfiltered push runs on tags too").isTrue();
+    }
+
+    @Test
+    void theSummaryNamesTheTagsCommitEvenWhenGithubShaIsAnother(@TempDir Path tmp) throws Exception {
+        String script = steps(yaml(StageDeclarationsTest.WORKFLOW)).stream().filter(s -> s.path("name").asText().equals("Summary"))
+                .findFirst().orElseThrow().path("run").asText();
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        java.util.function.Function<String, String> git = args -> Cmd.of(new ArrayList<>(List.of(("git " + args).split(" "))))
+                .dir(repo).env("GIT_AUTHOR_NAME", "a").env("GIT_AUTHOR_EMAIL", "a@b").env("GIT_COMMITTER_NAME", "a")
+                .env("GIT_COMMITTER_EMAIL", "a@b").run().out();
+        git.apply("init -q -b main");
+        git.apply("commit -q --allow-empty -m one");
+        git.apply("tag -a v1.0.0 -m v1.0.0");
+        String tagged = git.apply("rev-parse HEAD");
+        git.apply("commit -q --allow-empty -m two");
+        String head = git.apply("rev-parse HEAD");
+        Path summary = tmp.resolve("summary.md");
+
+        Cmd.of("bash", "-e", "-c", script).dir(repo).env("MONET_RELEASE_VERSION", "1.0.0").env("GITHUB_REF_NAME", "main")
+                .env("GITHUB_SHA", head).env("GITHUB_STEP_SUMMARY", summary.toString()).run();
+
+        assertThat(Files.readString(summary)).contains("### Release v1.0.0", "Commit `" + tagged + "`").doesNotContain(head);
+    }
 }

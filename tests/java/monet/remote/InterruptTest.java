@@ -146,6 +146,7 @@ class InterruptTest {
                         assertThat(run.stdout() + run.stderr()).as(context).doesNotContain(password);
                         eventually("no secret parameter left, " + context, () -> secretParameters().isEmpty());
                         eventually("no command running on the instance, " + context, () -> endpoint.running().isEmpty());
+                        eventually("no output kept on the host, " + context, () -> spills().isEmpty());
                     }
                 }
             }

@@ -198,7 +198,7 @@ class LogsFollowTest {
         assertThat(containers.path("log_stream_name").asText().replace("{instance_id}", INSTANCE))
                 .isEqualTo(CloudWatchFollower.streamOf(INSTANCE));
         // the log group Terraform creates ("/${var.project}/app", project "monet") is logs.group's default
-        assertThat(monet.config.Config.load(Map.of(), dir, Map.of()).get("logs.group")).isEqualTo("/monet/app");
+        assertThat(monet.config.Config.load(Map.of(), dir, Map.of()).get(monet.config.Keys.LOGS_GROUP)).isEqualTo("/monet/app");
         assertThat(java.nio.file.Files.readString(monet.testing.Repo.file("infrastructure/main.tf")))
                 .contains("app_log_group = \"/${var.project}/app\"");
         // every service's lines carry its container name

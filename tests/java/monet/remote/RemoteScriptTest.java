@@ -230,4 +230,19 @@ class RemoteScriptTest {
         assertThat(remote("", viaEndpoint(), "logs", "--via", "carrier-pigeon").exitCode()).isEqualTo(2);
         assertThat(remote("", viaEndpoint(), "create-user", "not-an-email").exitCode()).isEqualTo(2);
     }
+
+    @Test
+    void helpNamesWhatEveryCommandTakesAndTheHostsOwnPaths() {
+        CmdResult top = remote("", Map.of(), "--help");
+        assertThat(top.exitCode()).isZero();
+        assertThat(top.stdout()).contains("--timeout SECONDS (1 to 172800").contains("ssm.delivery-timeout")
+                .contains("remote cleanup").contains("130");
+        for (String command : List.of("logs", "status", "restart", "version", "exec", "shell", "db")) {
+            assertThat(remote("", Map.of(), command, "--help").stdout()).as(command).contains("--targets").contains("--timeout");
+        }
+        // the kept output is in the host's TMPDIR, not this machine's: picocli must not expand ${TMPDIR:-/tmp} here
+        CmdResult cleanup = JBang.run("remote", "cleanup", "--help").env("TMPDIR", dir.toString()).call();
+        assertThat(cleanup.stdout().replaceAll("\\s+", " ")).contains("${TMPDIR:-/tmp}/monet-ssm.*")
+                .doesNotContain(dir.toString());
+    }
 }

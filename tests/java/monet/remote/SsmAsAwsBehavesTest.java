@@ -80,16 +80,34 @@ class SsmAsAwsBehavesTest {
     @Test
     void anOfflineInstanceIsGivenUpAfterTheDeliveryTimeoutTheOperatorChose() {
         String offline = "i-0aaaaaaaaaaaa0ff1";
-        endpoint.instance(offline, Map.of("Name", "asleep")).offline(offline);
+        String awake = "i-0aaaaaaaaaaaa0a01";
+        endpoint.instance(offline, Map.of("Name", "asleep")).offline(offline).instance(awake, Map.of("Name", "asleep"));
         CmdResult preview = remote("shell", "--instance", offline, "--set", "ssm.delivery-timeout=30", "--dry-run", "true");
         assertThat(preview.stdout()).contains("TimeoutSeconds: 30");
-        CmdResult r = remote("shell", "--instance", offline, "--set", "ssm.delivery-timeout=30", "--timeout", "5", "true");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).contains("not delivered to " + offline + " within 30 s").contains("ssm.delivery-timeout")
-                .contains("Delayed").contains("describe-instance-information");
-        String last = endpoint.calls().stream().filter(c -> c.get("action").asText().equals("CancelCommand")).reduce((a, b) -> b)
-                .orElseThrow().get("body").get("CommandId").asText();
-        assertThat(last).as("the undelivered command was cancelled").isNotBlank();
+        // --targets, meanwhile: the instance SSM cannot reach is given up after the delivery timeout too, the other reported
+        try (JBang.Running fleet = JBang.run("remote", "shell", "--targets", "tag:Name=asleep", "--set", "ssm.delivery-timeout=30",
+                "--timeout", "5", "echo up on $MONET_INSTANCE_ID").env(env()).start(dir.resolve("fleet-offline"))) {
+            // create-user: the client's own time-out is a way out too, and takes the password out of Parameter Store
+            CmdResult r = JBang.run("remote", "create-user", "--instance", offline, "--set", "ssm.delivery-timeout=30", "--timeout", "5",
+                    "--password-stdin", "late@example.com").env(env()).stdin("timed-out-password\n").call();
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.stderr()).contains("not delivered to " + offline + " within 30 s").contains("ssm.delivery-timeout")
+                    .contains("Delayed").contains("describe-instance-information").doesNotContain("timed-out-password");
+            try (SsmClient parameters = moto.client(SsmClient.builder())) {
+                assertThat(parameters.getParametersByPath(b -> b.path("/monet/tmp").recursive(true)).parameters())
+                        .as("the one-time secret parameter after the time-out").isEmpty();
+            }
+            assertThat(endpoint.calls().stream().filter(c -> c.get("action").asText().equals("CancelCommand"))
+                    .filter(c -> !c.get("body").has("InstanceIds")).count()).as("the undelivered command was cancelled").isPositive();
+
+            assertThat(fleet.waitFor(Duration.ofSeconds(120))).as(fleet.stderr()).isEqualTo(1);
+            assertThat(fleet.stdout().lines()).containsExactly("[" + awake + "] up on " + awake);
+            assertThat(fleet.stderr()).contains("[" + offline + "] not delivered within 30 s (ssm.delivery-timeout)")
+                    .contains("describe-instance-information").contains("1 of 2 instances failed");
+            assertThat(endpoint.calls().stream().filter(c -> c.get("action").asText().equals("CancelCommand"))
+                    .filter(c -> c.get("body").path("InstanceIds").toString().equals("[\"" + offline + "\"]")).count())
+                    .as("only the undelivered invocation cancelled").isEqualTo(1);
+        }
 
         for (String bad : List.of("29", "0", "2592001", "soon")) {
             CmdResult usage = remote("shell", "--instance", offline, "--set", "ssm.delivery-timeout=" + bad, "--dry-run", "true");

@@ -64,7 +64,7 @@ class SesTestScriptTest {
             assertThat(strict.stdout()).containsPattern("DKIM +PROBLEM +not set up");
             CmdResult bad = sesTest("status", "--set", "ses.require-dkim=yes").call();
             assertThat(bad.exitCode()).isEqualTo(2);
-            assertThat(bad.stderr()).contains("ses.require-dkim 'yes' is not true or false");
+            assertThat(bad.stderr()).contains("--set ses.require-dkim: ses.require-dkim must be true or false, got 'yes'");
         }
     }
 

@@ -145,16 +145,10 @@ public final class DockerHost {
         startRegistry("ecr", ECR_ADDRESS + ":443", Files.createDirectories(CACHE.resolve("ecr-" + key)),
                 "  tls: {certificate: " + STATE.resolve("registry.crt") + ", key: " + STATE.resolve("registry.key") + "}\n"
                         + "auth:\n  htpasswd: {realm: ecr, path: " + htpasswd + "}\n");
-        deleteEcrTags();
         startEngine();
         removeStack();
         // What earlier runs left: the app images must come from this run's registry.
-        String old = docker("images", "-q", "--filter", "reference=" + ECR_HOST + "/*").run().stdout().strip();
-        if (!old.isEmpty()) {
-            List<String> rmi = new ArrayList<>(List.of("rmi", "-f"));
-            rmi.addAll(List.of(old.split("\\s+")).stream().distinct().toList());
-            docker(rmi.toArray(String[]::new)).run();
-        }
+        forgetAppImages();
         String imported = docker("image", "inspect", "--format", "{{range .Config.Env}}{{println .}}{{end}}", BASE_IMAGE)
                 .nothrow().run().stdout();
         if (!imported.contains("MONET_BASE=" + key)) {
@@ -179,6 +173,20 @@ public final class DockerHost {
         HttpResponse<String> head = ecr("HEAD", "/v2/" + repository + "/manifests/" + tag,
                 Map.of("Accept", "application/vnd.docker.distribution.manifest.v2+json"));
         return head.statusCode() == 200 ? head.headers().firstValue("Docker-Content-Digest").orElse("") : "";
+    }
+
+    /**
+     * Deletes every tag of the ECR registry and removes the engine's images named after it: what
+     * the app images earlier tests built and pushed, so that a test sees only its own.
+     */
+    public void forgetAppImages() {
+        deleteEcrTags();
+        String old = docker("images", "-q", "--filter", "reference=" + ECR_HOST + "/*").run().stdout().strip();
+        if (!old.isEmpty()) {
+            List<String> rmi = new ArrayList<>(List.of("rmi", "-f"));
+            rmi.addAll(List.of(old.split("\\s+")).stream().distinct().toList());
+            docker(rmi.toArray(String[]::new)).run();
+        }
     }
 
     private void deleteEcrTags() {

@@ -41,7 +41,7 @@ import monet.process.CmdResult;
  *
  * <pre>{@code
  * try (Rehearsal site = Rehearsal.start(tempDir)) {
- *     site.release("pipeline", "--only", "build-web,sync-web,images,deploy,verify").exitCode();
+ *     site.release("pipeline", "--only", "build-web,sync-web,images,push-images,deploy,verify").exitCode();
  *     site.page("/").assertWhole("1.0.0");
  *     site.newVersion("2.0.0", Map.of("web/src/main.js", ...));
  * }
@@ -204,6 +204,17 @@ public final class Rehearsal implements AutoCloseable {
         git("add", "-A");
         git("commit", "-q", "-m", "Release v" + version);
         git("tag", "-a", "v" + version, "-m", "Release v" + version);
+    }
+
+    /** Commits one file on the current branch, without a tag (work after a release). */
+    public void newCommit(String relative, String text) {
+        try {
+            write(repo.resolve(relative), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        git("add", relative);
+        git("commit", "-q", "-m", "Change " + relative);
     }
 
     /** A file of the repository. */

@@ -517,6 +517,24 @@ public final class SsmEndpoint implements AutoCloseable {
         final String bucket;
         final String prefix;
         final String maxErrors;
+        /** Invocations take their MaxConcurrency slot in instance-id order, so a test knows which runs first. */
+        private final Object turns = new Object();
+        private int nextTurn;
+
+        void awaitTurn(int index) throws InterruptedException {
+            synchronized (turns) {
+                while (nextTurn != index) {
+                    turns.wait();
+                }
+            }
+        }
+
+        void passTurn() {
+            synchronized (turns) {
+                nextTurn++;
+                turns.notifyAll();
+            }
+        }
 
         CommandState(JsonNode request, long executionTimeout) {
             this.request = request;
@@ -616,9 +634,14 @@ public final class SsmEndpoint implements AutoCloseable {
             }
         }
 
-        void run(Injected injection, Semaphore slots) {
+        void run(Injected injection, Semaphore slots, int turn) {
             try {
-                slots.acquire();
+                command.awaitTurn(turn);
+                try {
+                    slots.acquire();
+                } finally {
+                    command.passTurn();
+                }
             } catch (InterruptedException e) {
                 return;
             }
@@ -802,9 +825,11 @@ public final class SsmEndpoint implements AutoCloseable {
             command.invocations.put(id, new Invocation(command, id));
         }
         commands.put(command.id, command);
+        int turn = 0;
         for (Invocation invocation : List.copyOf(command.invocations.values())) {
             Injected injection = injected.isEmpty() ? null : injected.remove(0);
-            workers.submit(() -> invocation.run(injection, slots));
+            int mine = turn++;
+            workers.submit(() -> invocation.run(injection, slots, mine));
         }
         ObjectNode response = JSON.createObjectNode();
         response.set("Command", describe(command));
@@ -954,10 +979,15 @@ public final class SsmEndpoint implements AutoCloseable {
         return node;
     }
 
+    /** CancelCommand: every invocation of the command, or only those of {@code InstanceIds} when given. */
     private JsonNode cancelCommand(JsonNode request) {
         CommandState command = command(request);
+        java.util.Set<String> only = new java.util.HashSet<>();
+        request.path("InstanceIds").forEach(id -> only.add(id.asText()));
         for (Invocation invocation : List.copyOf(command.invocations.values())) {
-            invocation.cancel();
+            if (only.isEmpty() || only.contains(invocation.instanceId)) {
+                invocation.cancel();
+            }
         }
         return JSON.createObjectNode();
     }
