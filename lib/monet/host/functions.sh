@@ -173,30 +173,31 @@ find_release() {
 # asset_path does). Only FROM's own assets are carried, not those it bridged itself, unless both
 # are the same version.
 bridge() {
-  from=$1
-  to=$2
-  if [ -f "$to/.bridged" ]; then
-    while IFS= read -r file; do rm -f "$to/web/assets/$file"; done < "$to/.bridged"
+  # sh has no local variables: these names are the function's own (rollback.sh has its from).
+  bridge_from=$1
+  bridge_to=$2
+  if [ -f "$bridge_to/.bridged" ]; then
+    while IFS= read -r bridge_file; do rm -f "$bridge_to/web/assets/$bridge_file"; done < "$bridge_to/.bridged"
   fi
-  : > "$to/.bridged.new"
-  if [ -d "$from/web/assets" ]; then
-    (cd "$from/web/assets" && find . -type f) | sed 's|^\./||' > "$to/.bridge.all"
+  : > "$bridge_to/.bridged.new"
+  if [ -d "$bridge_from/web/assets" ]; then
+    (cd "$bridge_from/web/assets" && find . -type f) | sed 's|^\./||' > "$bridge_to/.bridge.all"
     # A redeploy of the same version carries what it bridged too (the older version's images may
     # still be starting up).
-    if [ -f "$from/.bridged" ] && [ "$(cat "$from/.version" 2>/dev/null || true)" != "$(cat "$to/.version")" ]; then
-      grep -vxF -f "$from/.bridged" "$to/.bridge.all" > "$to/.bridge.own" || true
+    if [ -f "$bridge_from/.bridged" ] && [ "$(cat "$bridge_from/.version" 2>/dev/null || true)" != "$(cat "$bridge_to/.version")" ]; then
+      grep -vxF -f "$bridge_from/.bridged" "$bridge_to/.bridge.all" > "$bridge_to/.bridge.own" || true
     else
-      mv -f "$to/.bridge.all" "$to/.bridge.own"
+      mv -f "$bridge_to/.bridge.all" "$bridge_to/.bridge.own"
     fi
-    while IFS= read -r file; do
-      [ ! -e "$to/web/assets/$file" ] || continue
-      mkdir -p "$(dirname "$to/web/assets/$file")"
-      ln "$from/web/assets/$file" "$to/web/assets/$file" 2>/dev/null || cp -p "$from/web/assets/$file" "$to/web/assets/$file"
-      printf '%s\n' "$file" >> "$to/.bridged.new"
-    done < "$to/.bridge.own"
-    rm -f "$to/.bridge.all" "$to/.bridge.own"
+    while IFS= read -r bridge_file; do
+      [ ! -e "$bridge_to/web/assets/$bridge_file" ] || continue
+      mkdir -p "$(dirname "$bridge_to/web/assets/$bridge_file")"
+      ln "$bridge_from/web/assets/$bridge_file" "$bridge_to/web/assets/$bridge_file" 2>/dev/null || cp -p "$bridge_from/web/assets/$bridge_file" "$bridge_to/web/assets/$bridge_file"
+      printf '%s\n' "$bridge_file" >> "$bridge_to/.bridged.new"
+    done < "$bridge_to/.bridge.own"
+    rm -f "$bridge_to/.bridge.all" "$bridge_to/.bridge.own"
   fi
-  mv -f "$to/.bridged.new" "$to/.bridged"
+  mv -f "$bridge_to/.bridged.new" "$bridge_to/.bridged"
 }
 
 # switch_release NAME: one rename makes release NAME live for nginx and compose.
@@ -215,7 +216,7 @@ switch_release() {
 # nginx re-reads its configuration (through site/current) gracefully: SIGHUP to its master.
 reload_nginx() { compose kill -s HUP nginx >/dev/null; }
 
-# start_services: up -d the app's services, then nginx on its own: in one `up`, compose (2.26)
+# start_services: up -d the app's services, then nginx on its own: in one `up`, compose v2
 # recreates nginx whenever a service it depends on was recreated, which drops every connection;
 # alone, nginx is recreated only when its own definition changed, and otherwise reloaded.
 start_services() {

@@ -91,7 +91,7 @@ class DeployOnDockerTest {
                         failures.add(page.toString());
                     }
                     for (String asset : v1Assets) {
-                        int status = site.get(asset).statusCode();
+                        int status = Downtime.asBrowser(() -> site.get(asset)).statusCode();
                         if (status != 200) {
                             failures.add(asset + " " + status);
                         }

@@ -34,10 +34,26 @@ final class Downtime implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a request as a browser does: a request refused with HTTP/2's GOAWAY (nginx reloading:
+     * its old workers close their connections, and the streams they did not take were never
+     * processed) is sent again once, on a new connection. Java's HTTP client does not retry it.
+     */
+    static <T> T asBrowser(java.util.function.Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (UncheckedIOException e) {
+            if (String.valueOf(e.getMessage()).contains("GOAWAY")) {
+                return request.get();
+            }
+            throw e;
+        }
+    }
+
     /** A page with its assets; null (counted as failed) when nothing answered. */
     Rehearsal.Page page(String path) {
         try {
-            Rehearsal.Page page = site.page(path);
+            Rehearsal.Page page = asBrowser(() -> site.page(path));
             counts.get("page").add(page.html().statusCode() == 200 && page.brokenAssets().isEmpty());
             return page;
         } catch (RuntimeException e) {
@@ -48,7 +64,7 @@ final class Downtime implements AutoCloseable {
 
     void api() {
         try {
-            counts.get("api").add(site.get("/api/version").statusCode() == 200);
+            counts.get("api").add(asBrowser(() -> site.get("/api/version")).statusCode() == 200);
         } catch (RuntimeException e) {
             counts.get("api").add(false);
         }
