@@ -247,19 +247,61 @@ class release {
     }
 
     @Command(name = "rollback", description = {"Go back to the previous version, or VERSION, and verify it.",
-            "The previous version is the one .previous-tag on the host records (the tag before the last deploy)."})
+            "The previous version is the one .previous-tag on the host records (the tag before the last deploy).",
+            "--restore-db first puts back the database backup migrate took before the last migrations (the newest in"
+                    + " data.dir/backups), with the API stopped; it asks on a terminal, or needs --yes, and refuses when"
+                    + " another version migrated or deployed since, unless --force. The replaced database is kept beside"
+                    + " the backups."})
     static class Rollback implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "VERSION", description = "The version to go back to (default: the previous one).")
         String version;
+
+        @Option(names = "--restore-db", description = "Also put back the database backup taken before the last migrations.")
+        boolean restoreDb;
+
+        @Option(names = "--yes", description = "Do not ask before replacing the database (--restore-db).")
+        boolean yes;
+
+        @Option(names = "--force", description = "Restore the backup even when another version wrote to the database since.")
+        boolean force;
 
         @Mixin
         Target target;
 
         @Override
         public Integer call() {
+            if ((yes || force) && !restoreDb) {
+                throw MonetException.usage((yes ? "--yes" : "--force") + " goes with --restore-db");
+            }
             ReleaseContext ctx = target.context(version);
-            new Stages(ctx, Set.of()).rollbackPipeline(version == null ? "" : version).run();
+            Stages stages = new Stages(ctx, Set.of());
+            if (restoreDb && !target.dryRun()) {
+                stages.restoreDbCheck(force).lines().forEach(Console.get()::info);
+                if (!yes && !confirmed("Replace the database with this backup? What was written since is kept aside, not"
+                        + " served. [y/N] ")) {
+                    Console.get().warn("not restored: nothing was changed");
+                    return 1;
+                }
+            }
+            stages.rollbackPipeline(version == null ? "" : version, restoreDb, force).run();
             return 0;
+        }
+
+        /** Asks on the terminal; without one, --yes is needed. */
+        private static boolean confirmed(String question) {
+            java.io.Console terminal = System.console();
+            boolean interactive = terminal != null;
+            try { // Java 22+: a console also exists when nothing is a terminal
+                interactive = interactive && (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(terminal);
+            } catch (ReflectiveOperationException olderJava) {
+                // Java 17-21: a console exists only on a terminal
+            }
+            if (!interactive) {
+                throw MonetException.usage("--restore-db replaces the database: confirm with --yes (there is no terminal to"
+                        + " ask on)");
+            }
+            String answer = terminal.readLine("%s", question);
+            return answer != null && List.of("y", "yes").contains(answer.strip().toLowerCase(java.util.Locale.ROOT));
         }
     }
 

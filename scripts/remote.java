@@ -208,7 +208,13 @@ class remote {
         @Override
         public Integer call() {
             Remote remote = where.remote(json, null);
-            monet.host.HostScripts.email(email);
+            try {
+                monet.host.HostScripts.email(email);
+            } catch (monet.MonetException notAnEmail) {
+                // not echoed: with the arguments swapped, the "email" is the password
+                throw monet.MonetException.usage("EMAIL (the first argument) is not an email address; the password, if given,"
+                        + " comes second");
+            }
             Passwords.Password secret = where.host.dryRun() && password == null && !passwordStdin ? Passwords.generate()
                     : Passwords.resolve(password, passwordStdin, System.in, System.console() != null);
             return remote.createUser(email, secret);

@@ -37,6 +37,8 @@ public final class Keys {
             "release directories (web files and config) kept on the host for rollback"));
     public static final Key<String> DB_NAME = add(Key.text("db.name", "code_monet.db",
             "the SQLite database file in data.dir"));
+    public static final Key<Integer> DB_BACKUPS = add(Key.number("db.backups", 5, 0, 1000,
+            "online backups of the database kept in data.dir/backups, one taken before each migrate (0 = none)"));
     public static final Key<String> SITE_URL = add(Key.text("site.url", "https://monet.dmfenton.net",
             "the public site (for /api/version and /ssr-health)"));
     public static final Key<List<String>> ECR_REPOSITORIES = add(Key.list("ecr.repositories", "drawing-agent,web-ssr",

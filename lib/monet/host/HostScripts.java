@@ -170,7 +170,30 @@ public final class HostScripts {
     public HostScript migrate(String version, String registry) {
         return deploying("migrate").with("VERSION", version.isEmpty() ? "" : tag(version))
                 .with("REGISTRY", registry.isEmpty() ? "" : registry(registry)).with("APP_SERVICE", service(appContainer()))
-                .with("MIGRATE", config.get(Keys.APP_MIGRATE)).with("PARAMETERS", config.get(Keys.APP_PARAMETERS));
+                .with("MIGRATE", config.get(Keys.APP_MIGRATE)).with("PARAMETERS", config.get(Keys.APP_PARAMETERS))
+                .with("DATABASE", database()).with("BACKUPS", backups()).with("KEEP_BACKUPS", config.get(Keys.DB_BACKUPS));
+    }
+
+    /**
+     * Puts the newest backup that {@link #migrate} took back into the database, under the lock,
+     * with the API stopped (the rollback that follows starts it again). Refuses, unless
+     * {@code force}, when the running version is not the one whose migrations the backup
+     * preceded, or the audit log shows another version migrated or deployed since. {@code check}:
+     * say which backup and whether it would be refused, change nothing.
+     */
+    public HostScript restoreDb(boolean check, boolean force) {
+        return deploying("restore-db").with("DATABASE", database()).with("BACKUPS", backups())
+                .with("APP_SERVICE", service(appContainer())).with("CHECK", check).with("FORCE", force);
+    }
+
+    /** The database file on the host. */
+    private String database() {
+        return config.get(Keys.DATA_DIR).replaceAll("/+$", "") + "/" + config.get(Keys.DB_NAME);
+    }
+
+    /** Where the database's backups are kept: on the data volume, beside it. */
+    private String backups() {
+        return config.get(Keys.DATA_DIR).replaceAll("/+$", "") + "/backups";
     }
 
     /**

@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.ssm.model.Target;
 public final class SsmFleet {
     /** How long reading one instance's result may be throttled before that instance is reported as unreadable. */
     static final Duration RESULT_PATIENCE = Duration.ofSeconds(20);
+    /** How often, past the delivery timeout, the invocations are checked for undelivered ones. */
+    static final Duration UNDELIVERED_CHECK = Duration.ofSeconds(5);
     /** Results read at once. */
     static final int READERS = 8;
     private static final Set<String> RUNNING = Set.of("Pending", "InProgress");
@@ -219,6 +221,7 @@ public final class SsmFleet {
         Duration delivery = shell.options().deliveryTimeout();
         Duration limit = delivery.plus(Duration.ofSeconds(SsmShell.executionSeconds(command))).plusMinutes(1);
         long started = System.nanoTime();
+        long lastUndeliveredCheck = started - UNDELIVERED_CHECK.toNanos();
         PollSchedule schedule = new PollSchedule();
         boolean throttled = false;
         try (Console.Status status = shell.options().progress()
@@ -240,7 +243,10 @@ public final class SsmFleet {
                                     + Console.formatDuration(delivery) + " (ssm.delivery-timeout), the rest after "
                                     + Console.formatDuration(limit));
                         }
-                        if (elapsed.compareTo(delivery) > 0) {
+                        // past the delivery timeout, look for undelivered invocations every few seconds, not every poll
+                        if (elapsed.compareTo(delivery) > 0
+                                && System.nanoTime() - lastUndeliveredCheck > UNDELIVERED_CHECK.toNanos()) {
+                            lastUndeliveredCheck = System.nanoTime();
                             cancelUndelivered(commandId, undelivered);
                         }
                     }

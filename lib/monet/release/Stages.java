@@ -415,13 +415,38 @@ public final class Stages {
 
     /** {@code release rollback [VERSION]}: a pipeline of one step that rolls back and verifies. */
     public Pipeline rollbackPipeline(String versionOrEmpty) {
+        return rollbackPipeline(versionOrEmpty, false, false);
+    }
+
+    /**
+     * {@code release rollback [VERSION] [--restore-db [--force]]}: with {@code restoreDb}, first
+     * the newest pre-migration backup back into the database (the API stopped meanwhile), then
+     * the rollback, which starts the version that fits it, verified.
+     */
+    public Pipeline rollbackPipeline(String versionOrEmpty, boolean restoreDb, boolean force) {
         String target = versionOrEmpty.isEmpty() ? "" : Version.parse(versionOrEmpty).toString();
-        return Pipeline.named("release rollback").dryRun(ctx.dryRun())
-                .step(Step.named("rollback")
-                        .describe(() -> host.describe("roll back to " + (target.isEmpty() ? "the previous version" : target),
-                                ctx.scripts().rollback(target)) + "\n     then " + verifier().describe(
-                                        target.isEmpty() ? "that version" : target))
-                        .action(step -> step.note("now " + rollBack(target, "release rollback", step))));
+        Pipeline pipeline = Pipeline.named("release rollback").dryRun(ctx.dryRun());
+        if (restoreDb) {
+            pipeline = pipeline.step(Step.named("restore-db")
+                    .describe(() -> host.describe("put the newest pre-migration backup back into the database"
+                            + (force ? " (--force: even when another version wrote to it since)" : ""),
+                            ctx.scripts().restoreDb(false, force)))
+                    .action(step -> {
+                        Map<String, String> result = host.run("restore-db", ctx.scripts().restoreDb(false, force), HOST_TIMEOUT);
+                        step.note("restored " + result.getOrDefault("restored", "?") + " (the replaced database kept as "
+                                + result.getOrDefault("kept", "?") + ")");
+                    }));
+        }
+        return pipeline.step(Step.named("rollback")
+                .describe(() -> host.describe("roll back to " + (target.isEmpty() ? "the previous version" : target),
+                        ctx.scripts().rollback(target)) + "\n     then " + verifier().describe(
+                                target.isEmpty() ? "that version" : target))
+                .action(step -> step.note("now " + rollBack(target, "release rollback" + (restoreDb ? " --restore-db" : ""), step))));
+    }
+
+    /** Which backup {@code rollback --restore-db} would put back, and whether it would be refused (an exception); changes nothing. */
+    public String restoreDbCheck(boolean force) {
+        return host.runForOutput("restore-db check", ctx.scripts().restoreDb(true, force));
     }
 
     private Step cleanup() {

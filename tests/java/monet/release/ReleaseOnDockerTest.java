@@ -3,9 +3,15 @@ package monet.release;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import monet.process.Cmd;
 import monet.host.HostScripts;
 import monet.process.CmdResult;
 import monet.testing.DockerHost;
@@ -115,24 +121,91 @@ class ReleaseOnDockerTest {
                 "web/server.mjs", server.replace(".end('healthy')", ".end('{\"status\": \"ok\"}')")));
         // A first deploy of such an app: a running nginx picking up a changed nginx.conf is the deploy's concern.
         site.docker().removeStack();
+        // Kept for the later scenarios: the app keeps its own names from here on.
         site.env().put("MONET_IMAGE_BUILD_ARGS", "RELEASE={version},COMMIT={commit}");
         site.env().put("MONET_SSR_HEALTH_PATH", "/internal/health");
         site.env().put("MONET_VERIFY_SSR_HEALTHY", "\"status\":\\s*\"ok\"");
-        try {
-            site.releaseOk("pipeline", "--only", "e2e,build-web,sync-web,images,push-images,deploy,verify");
-        } finally {
-            site.env().remove("MONET_IMAGE_BUILD_ARGS");
-            site.env().remove("MONET_SSR_HEALTH_PATH");
-            site.env().remove("MONET_VERIFY_SSR_HEALTHY");
-        }
+        site.releaseOk("pipeline", "--only", "e2e,build-web,sync-web,images,push-images,deploy,verify");
 
         assertThat(site.apiVersion()).isEqualTo("1.1.0");
         assertThat(site.page("/").ssrVersion()).isEqualTo("1.1.0");
-        var health = site.get("/ssr-health");
+        HttpResponse<String> health = site.get("/ssr-health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("{\"status\": \"ok\"}");
         assertThat(site.docker().docker("inspect", "--format", "{{json .Config.Healthcheck.Test}}", "web-ssr").run().stdout())
                 .as("the compose file's SSR health check").contains("http://127.0.0.1:3000/internal/health")
                 .doesNotContain("/ssr-health");
+    }
+
+    private List<String> backups() throws Exception {
+        Path dir = site.dataDir().resolve("backups");
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private String sqlite(Path database, String sql) {
+        return Cmd.of("sqlite3", database.toString(), sql).run().stdout().strip();
+    }
+
+    @Test
+    @Order(4)
+    void migrateBacksTheDatabaseUpAndRollbackRestoreDbPutsItBackOnlyWhenConfirmedAndStillFitting() throws Exception {
+        Path database = site.dataDir().resolve("code_monet.db");
+        site.releaseOk("migrate");
+        HttpResponse<String> created = site.send(HttpRequest.newBuilder(URI.create(site.url("/api/drawings")))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"sunrise\"}")).timeout(Duration.ofSeconds(10)).build());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        site.newVersion("1.2.0", Map.of("server/migrations/002_colour.sql",
+                "ALTER TABLE drawings ADD COLUMN colour TEXT NOT NULL DEFAULT 'black';\n"
+                        + "CREATE TABLE palettes (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"));
+        site.releaseOk("pipeline", "--only", "e2e,build-web,sync-web,images,push-images,migrate,deploy,verify");
+
+        assertThat(site.apiVersion()).isEqualTo("1.2.0");
+        assertThat(sqlite(database, "SELECT name FROM pragma_table_info('drawings') WHERE name = 'colour'")).isEqualTo("colour");
+        String backup = backups().stream().filter(name -> name.startsWith("before-1.2.0.")).findFirst().orElseThrow();
+        Path taken = site.dataDir().resolve("backups").resolve(backup);
+        assertThat(sqlite(taken, "SELECT name FROM pragma_table_info('drawings')")).as("the schema before 002")
+                .isEqualTo("id\ntitle");
+        assertThat(sqlite(taken, "SELECT title FROM drawings")).isEqualTo("sunrise");
+        assertThat(Files.readString(site.appDir().resolve(HostScripts.AUDIT))).contains("action=backup version=1.2.0 file=" + backup);
+        site.send(HttpRequest.newBuilder(URI.create(site.url("/api/drawings")))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"after the upgrade\"}")).timeout(Duration.ofSeconds(10)).build());
+
+        CmdResult unconfirmed = site.release("rollback", "--restore-db");
+        assertThat(unconfirmed.exitCode()).as(unconfirmed.stderr()).isEqualTo(2);
+        assertThat(unconfirmed.stderr()).contains(backup, "confirm with --yes");
+        assertThat(sqlite(database, "SELECT count(*) FROM pragma_table_info('drawings')")).as("nothing changed").isEqualTo("3");
+        assertThat(site.apiVersion()).isEqualTo("1.2.0");
+
+        CmdResult restored = site.releaseOk("rollback", "--restore-db", "--yes");
+
+        assertThat(site.apiVersion()).isEqualTo("1.1.0");
+        assertThat(sqlite(database, "SELECT name FROM pragma_table_info('drawings')")).isEqualTo("id\ntitle");
+        assertThat(sqlite(database, "SELECT count(*) FROM sqlite_master WHERE name = 'palettes'")).isEqualTo("0");
+        assertThat(sqlite(database, "SELECT title FROM drawings")).isEqualTo("sunrise");
+        String replaced = backups().stream().filter(name -> name.startsWith("replaced-")).findFirst().orElseThrow();
+        assertThat(sqlite(site.dataDir().resolve("backups").resolve(replaced), "SELECT title FROM drawings ORDER BY id"))
+                .as("what was replaced is kept").isEqualTo("sunrise\nafter the upgrade");
+        assertThat(restored.stderr()).contains("restored " + backup);
+        assertThat(Files.readString(site.appDir().resolve(HostScripts.AUDIT))).contains("action=restore-db version=1.2.0 file="
+                + backup + " replaced=" + replaced + " result=ok");
+
+        CmdResult stale = site.release("rollback", "--restore-db", "--yes");
+        assertThat(stale.exitCode()).as(stale.stderr()).isEqualTo(1);
+        assertThat(stale.stderr()).contains("restoring " + backup + " refused: 1.1.0 runs, not 1.2.0", "--force");
+        assertThat(sqlite(database, "SELECT title FROM drawings")).isEqualTo("sunrise");
+        assertThat(site.apiVersion()).isEqualTo("1.1.0");
+
+        site.env().put("MONET_DB_BACKUPS", "2");
+        try {
+            site.releaseOk("migrate", "--version", "1.1.0");
+            site.releaseOk("migrate", "--version", "1.1.0");
+        } finally {
+            site.env().remove("MONET_DB_BACKUPS");
+        }
+        assertThat(backups().stream().filter(name -> name.startsWith("before-"))).as(backups().toString()).hasSize(2)
+                .allMatch(name -> name.startsWith("before-1.1.0."));
     }
 }

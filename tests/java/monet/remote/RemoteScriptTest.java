@@ -229,6 +229,11 @@ class RemoteScriptTest {
     void badUsageExitsTwo() {
         assertThat(remote("", viaEndpoint(), "logs", "--via", "carrier-pigeon").exitCode()).isEqualTo(2);
         assertThat(remote("", viaEndpoint(), "create-user", "not-an-email").exitCode()).isEqualTo(2);
+        // the arguments swapped: the "email" is the password, and no message repeats it
+        CmdResult swapped = remote("", viaEndpoint(), "create-user", "Swapped-Secret-9", "ann@example.com");
+        assertThat(swapped.exitCode()).isEqualTo(2);
+        assertThat(swapped.stderr()).contains("EMAIL").doesNotContain("Swapped-Secret-9");
+        assertThat(swapped.stdout()).doesNotContain("Swapped-Secret-9");
     }
 
     @Test
