@@ -24,26 +24,36 @@ now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 audit() { printf '%s %s who=%s commit=%s\n' "$(now)" "$1" "$WHO" "$COMMIT" >> deploy-audit.log; }
 
 # take_lock ACTION [keep]: the deploy lock, or the script ends with 75 (set -C: O_EXCL).
-# A release's lock (action=release ...) is taken by its first host stage and kept after each
-# stage that succeeds, so that the next stage of the same release (the same WHO: a workflow run,
-# or user@host) goes on while any other release is refused; the release gives it back when
-# verify (or its rollback) ends, and a stage that fails gives it back at once, as the old
-# version is then serving again. keep: a manual lock, which only unlock ends.
+# A release's lock (deploy or migrate of a VERSION: action=release ...) is taken by its first host
+# stage and kept after each stage that succeeds, so that the next stage of the same release (the
+# same WHO: a workflow run, or user@host) goes on under it while any other release is refused; the
+# release gives it back when verify (or its rollback) ends, and a stage that fails gives it back
+# at once, as the old version is then serving again. Any other action (rollback, restore-db,
+# remote migrate of the running version) holds it while it runs, or goes on under its own
+# release's. keep: a manual lock, which only unlock ends.
 take_lock() {
+  mode=once
   if [ "${2:-}" = keep ]; then
+    mode=keep
     line="holder=$WHO since=$(now) action=$1"
+  elif [ -n "${VERSION:-}" ] && case "$1" in deploy | 'deploy '* | migrate | 'migrate '*) true ;; *) false ;; esac; then
+    mode=release
+    line="holder=$WHO since=$(now) action=release version=$VERSION stage=${1%% *}"
   else
-    line="holder=$WHO since=$(now) action=release version=${VERSION:-} stage=$1"
+    line="holder=$WHO since=$(now) action=$1"
   fi
   if ! (set -C; printf '%s\n' "$line" > .deploy.lock) 2>/dev/null; then
     held=$(cat .deploy.lock 2>/dev/null || true)
     case "$held" in
-      "holder=$WHO "*" action=release "*) [ "${2:-}" = keep ] || { trap 'lock_exit' EXIT; return 0; } ;;
+      "holder=$WHO "*" action=release "*) [ "$mode" = keep ] || { trap 'lock_exit' EXIT; return 0; } ;;
     esac
     echo "the deploy lock is held: $held" >&2
     exit 75
   fi
-  [ "${2:-}" = keep ] || trap 'lock_exit' EXIT
+  case "$mode" in
+    release) trap 'lock_exit' EXIT ;;
+    once) trap 'rm -f "$APP_DIR/.deploy.lock"' EXIT ;;
+  esac
 }
 
 # On exit: a failed stage ends the release, so its lock goes; one that succeeded keeps it.
