@@ -7,7 +7,6 @@
 # stopped (nothing writes meanwhile), the database as it is kept beside the backups
 # (replaced-TIME.db: nothing is lost), the backup restored with sqlite3's .restore, audited.
 # APP_SERVICE stays stopped: the rollback that follows starts the version that fits the data.
-take_lock restore-db
 case $DATABASE in /*) ;; *) DATABASE=$PWD/$DATABASE ;; esac
 # shellcheck disable=SC2012 # our own names: no newlines or blanks
 backup=$(ls -1t "$BACKUPS"/before-*.db 2>/dev/null | head -n 1)
@@ -39,6 +38,8 @@ if [ "$CHECK" = yes ]; then
   echo "backup=$name for=$version"
   exit 0
 fi
+# Only now: a check takes no lock (a release's lock, once taken, is kept until the release ends).
+take_lock restore-db
 if [ ! -f "$DATABASE" ]; then
   echo "no database at $DATABASE to restore into" >&2
   exit 1
