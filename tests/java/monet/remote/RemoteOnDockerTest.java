@@ -65,7 +65,10 @@ class RemoteOnDockerTest {
     void start(@TempDir Path tmp) {
         site = Rehearsal.start(tmp.resolve("site"));
         site.env().put("ANTHROPIC_API_KEY", "rehearsal-key");
+        long started = System.nanoTime();
         site.releaseOk("pipeline", "--only", "e2e,build-web,sync-web,images,push-images,deploy,verify");
+        // What the stack costs the class (the Docker time a CI run spends on it), beside the scenarios' own times.
+        System.err.printf("RemoteOnDockerTest: stack released in %.1f s%n", (System.nanoTime() - started) / 1e9);
         hostEnv = Map.of("CURL_CA_BUNDLE", site.dataDir().resolve("certs/fullchain.pem").toString(),
                 "PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
         // The endpoint's sandbox puts the docker stand-in first on PATH: the machine's PATH instead, for the real engine.

@@ -1,16 +1,15 @@
 #!/usr/bin/env python3
-"""A recording stand-in for the docker client on a test "host" (no Docker engine runs here).
+"""A recording stand-in for the docker client on a test "host", for the transport tests of remote
+(RemoteCommandsContract on SSM, ssh and local, RemoteScriptTest, InterruptTest, ...): fast and many
+cases, on three transports. What docker itself does to containers is tested on the real engine
+(RemoteOnDockerTest), so this keeps only what those transport tests call.
 
 Every call is appended to $MONET_SANDBOX/docker.log as one JSON line {"argv": [...]}.
-It behaves like docker for what the toolkit uses, from files under $MONET_SANDBOX:
-  containers.json          [{"name","state","status","image"}]: ps, inspect, restart, exec targets
+It behaves like docker for what they use, from files under $MONET_SANDBOX:
+  containers.json          [{"name","state","status","image"}]: ps, exec targets
   logs/NAME.log            "RFC3339NANO message" lines: logs --tail --since --timestamps
   exec NAME CMD...         runs CMD in containers/NAME (HOME=/home/app, PATH has container-bin)
-  compose [--project-directory D] -f F restart S   restarts services that are containers; unknown ones fail like compose
-  compose -f F run [--rm] [--no-deps] [-e NAME[=VALUE]]... S CMD...
-                           runs CMD in a one-off container of service S (like exec; -e NAME takes
-                           the caller's value, as compose does)
-Anything else (pull, login, up -d, image ...) is recorded and succeeds. Errors are docker's.
+Anything else is recorded and succeeds. Errors are docker's.
 """
 import datetime, json, os, re, subprocess, sys
 
@@ -25,11 +24,6 @@ def record():
 def containers():
     with open(os.path.join(SANDBOX, "containers.json")) as f:
         return json.load(f)
-
-
-def save(items):
-    with open(os.path.join(SANDBOX, "containers.json"), "w") as f:
-        json.dump(items, f, indent=1)
 
 
 def find(name):
@@ -107,52 +101,6 @@ def ps(args):
             print("%s\t%s\t%s" % (c["name"], c["image"], c["status"]))
 
 
-def restart(names):
-    items = containers()
-    for n in names:
-        find(n)
-        for c in items:
-            if c["name"] == n:
-                c["state"], c["status"] = "running", "Up 1 second"
-        print(n)
-    save(items)
-
-
-def compose(args):
-    i = 0
-    while i < len(args) and args[i].startswith("-"):
-        i += 2 if args[i] in ("-f", "--file", "-p", "--project-name", "--project-directory") else 1
-    if i >= len(args):
-        return
-    sub, rest = args[i], args[i + 1:]
-    if sub == "restart":
-        services = [a for a in rest if not a.startswith("-")] or [c["name"] for c in containers()]
-        known = {c["name"] for c in containers()}
-        for s in services:
-            if s not in known:
-                sys.stderr.write("no such service: %s\n" % s)
-                sys.exit(1)
-        for s in services:
-            sys.stderr.write(" Container %s  Restarting\n Container %s  Started\n" % (s, s))
-        restart(services)
-    elif sub == "run":
-        env = {}
-        i = 0
-        while i < len(rest) and rest[i].startswith("-"):
-            if rest[i] in ("-e", "--env"):
-                k, eq, v = rest[i + 1].partition("=")
-                env[k] = v if eq else os.environ.get(k, "")
-                i += 2
-            elif rest[i] in ("--rm", "--no-deps"):
-                i += 1
-            else:
-                sys.stderr.write("unknown flag: %s\n" % rest[i]); sys.exit(1)
-        if i >= len(rest) or rest[i] not in {c["name"] for c in containers()}:
-            sys.stderr.write("no such service: %s\n" % (rest[i] if i < len(rest) else ""))
-            sys.exit(1)
-        sys.exit(run_in(rest[i], rest[i + 1:], env, None, subprocess.DEVNULL))
-
-
 def execute(args):
     interactive = False
     env = {}
@@ -202,10 +150,6 @@ def main():
         logs(rest)
     elif sub == "ps":
         ps(rest)
-    elif sub == "restart":
-        restart(rest)
-    elif sub == "compose":
-        compose(rest)
     elif sub == "exec":
         execute(rest)
 

@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
-"""Stand-in for `uv run ...` inside the app container: the app's CLI commands the toolkit calls.
+"""Stand-in for `uv run ...` inside the app container, for remote's transport tests: the app CLI's
+create-user (the rehearsal's API image has the app's CLI for the real-engine tests).
 
-  uv run alembic upgrade head                                      appends to migrations.log
-  uv run python -m drawing_agent.cli create-invite                 inserts an invite, prints its code
   uv run python -m drawing_agent.cli create-user --password-stdin EMAIL
                                                                     reads the password from stdin,
                                                                     stores sha256(password) for EMAIL
 Each call is appended to $MONET_SANDBOX/app-cli.log (argv only: a password never is one).
 """
-import hashlib, json, os, secrets, sqlite3, sys
+import hashlib, json, os, sqlite3, sys
 
 SANDBOX = os.environ["MONET_SANDBOX"]
 args = sys.argv[1:]
@@ -17,19 +16,8 @@ with open(os.path.join(SANDBOX, "app-cli.log"), "a") as log:
 if args[:1] == ["run"]:
     args = args[1:]
 db = os.path.join(SANDBOX, "data", "code_monet.db")
-if args[:3] == ["alembic", "upgrade", "head"]:
-    with open(os.path.join(SANDBOX, "migrations.log"), "a") as f:
-        f.write("upgrade head\n")
-    print("INFO  [alembic.runtime.migration] Running upgrade 0001 -> 0002, add invites")
-    sys.exit(0)
 if args[:3] == ["python", "-m", "drawing_agent.cli"]:
     cmd = args[3:]
-    if cmd[:1] == ["create-invite"]:
-        code = secrets.token_hex(4).upper()
-        with sqlite3.connect(db) as c:
-            c.execute("INSERT INTO invites (code) VALUES (?)", (code,))
-        print(code)
-        sys.exit(0)
     if cmd[:1] == ["create-user"] and "--password-stdin" in cmd:
         email = [a for a in cmd[1:] if a != "--password-stdin"][0]
         password = sys.stdin.readline().rstrip("\n")
