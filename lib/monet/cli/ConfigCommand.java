@@ -17,7 +17,11 @@ import picocli.CommandLine.Option;
                 "Precedence, strongest first: --set KEY=VALUE, environment (MONET_KEY_NAME), "
                         + Config.FILE_NAME + " (found from the current directory upwards, or $MONET_CONFIG), "
                         + "built-in defaults. AWS credentials, profile, region and endpoint come from the AWS SDK's "
-                        + "own chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ...)."})
+                        + "own chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ...).",
+                "Each key has a type (text, whole number, seconds such as 600 or 10m, true/false, path, list): a bad "
+                        + "value stops any command that reads the configuration before it acts, with exit 2, naming the "
+                        + "file and line, variable or flag that set it. "
+                        + "The environment variables the toolkit reads are listed last (secrets only as set or unset)."})
 public final class ConfigCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;

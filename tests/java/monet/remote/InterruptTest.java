@@ -191,7 +191,7 @@ class InterruptTest {
     }
 
     @Test
-    void whatAKilledProcessLeftIsRemovedByCleanupAndByTheNextCreateUser() {
+    void whatAKilledProcessLeftIsRemovedByCleanupAndByTheNextCreateUser() throws IOException {
         String offline = "i-0fffffffffff0ff01";
         endpoint.instance(offline, Map.of("Name", "asleep")).offline(offline);
         long sent = endpoint.count("SendCommand");
@@ -202,10 +202,19 @@ class InterruptTest {
             run.close(); // SIGKILL: no hook runs
         }
         assertThat(secretParameters()).hasSize(1);
+        // output a killed client left kept on the host: an old one, and one a client may still be reading
+        Path tmp = endpoint.host().dir().resolve("tmp");
+        Path old = Files.createDirectories(tmp.resolve("monet-ssm.killedlongago"));
+        Files.writeString(old.resolve("out.gz"), "kept");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(2))));
+        Path young = Files.createDirectories(tmp.resolve("monet-ssm.maybebeingread"));
         CmdResult kept = remote("cleanup", "--instance", SsmEndpoint.DEFAULT_INSTANCE).call();
         assertThat(kept.exitCode()).as(kept.stderr()).isZero();
         assertThat(kept.stderr()).contains("kept").contains("Delayed");
         assertThat(secretParameters()).as("its command may still be delivered: kept").hasSize(1);
+        assertThat(old).as("kept output older than an hour").doesNotExist();
+        assertThat(kept.stdout()).contains("removed " + old);
+        assertThat(young).as("kept output a client may still be reading").exists();
 
         // once its command has ended (delivery timed out), the next create-user removes it
         eventually("the orphan command's delivery timed out", Duration.ofSeconds(90),
@@ -223,6 +232,7 @@ class InterruptTest {
         CmdResult forced = remote("cleanup", "--force", "--instance", SsmEndpoint.DEFAULT_INSTANCE).call();
         assertThat(forced.exitCode()).as(forced.stderr()).isZero();
         assertThat(secretParameters()).isEmpty();
+        assertThat(young).as("--force: every kept output").doesNotExist();
     }
 
     /** How many commands that have not ended name a /monet/tmp/ parameter (as ListCommands shows them). */
