@@ -248,9 +248,14 @@ JSON
     -c "file:$CLOUDWATCH_AGENT/etc/amazon-cloudwatch-agent.json"
 }
 
-# sync_app DEPLOY_BUCKET: the server files (config/) and the frontend (web/) from the deploy bucket.
+# sync_app DEPLOY_BUCKET: the server files (config/) and the frontend (web/) from the deploy bucket,
+# until the first release deploy; after it, the releases (site/releases/NAME, site/current) are
+# the deploy's own and this leaves them alone (the compose file is then a link into the live one).
 sync_app() {
   local bucket=$1
+  if [[ -L "$APP_DIR/site/current" ]]; then
+    return 0
+  fi
   mkdir -p "$APP_DIR/web"
   retry 5 5 aws s3 sync --only-show-errors "s3://$bucket/config/" "$APP_DIR/"
   retry 5 5 aws s3 sync --only-show-errors --delete "s3://$bucket/web/" "$APP_DIR/web/"

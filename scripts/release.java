@@ -143,7 +143,15 @@ class release {
             ReleaseContext ctx = target.context(version);
             ReleaseContext.ResolvedVersion v = ctx.version();
             Console.get().info("version " + v.version() + " (" + v.source() + "), commit " + ctx.commit());
-            select.apply(new Stages(ctx, on).pipeline(title)).run();
+            Stages stages = new Stages(ctx, on);
+            try {
+                select.apply(stages.pipeline(title)).run();
+            } catch (RuntimeException failed) {
+                if (!(failed instanceof MonetException m && m.exitCode() == MonetException.USAGE)) {
+                    stages.endFailedRelease();
+                }
+                throw failed;
+            }
             return 0;
         }
     }

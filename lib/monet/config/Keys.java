@@ -31,6 +31,10 @@ public final class Keys {
             "directory on the host with docker-compose.prod.yml and .env"));
     public static final Key<String> DATA_DIR = add(Key.text("data.dir", "/home/ec2-user/data",
             "the data volume's mount point on the host"));
+    public static final Key<Boolean> DATA_REQUIRE_MOUNT = add(Key.flag("data.require-mount", true,
+            "deploy refuses unless data.dir is a mount point (the data volume); false where the data is meant to live on the root disk"));
+    public static final Key<Integer> DEPLOY_KEEP_RELEASES = add(Key.number("deploy.keep-releases", 3, 1, 999,
+            "release directories (web files and config) kept on the host for rollback"));
     public static final Key<String> DB_NAME = add(Key.text("db.name", "code_monet.db",
             "the SQLite database file in data.dir"));
     public static final Key<Integer> DB_BACKUPS = add(Key.number("db.backups", 5, 0, 1000,

@@ -20,8 +20,10 @@ import monet.config.Keys;
  *
  * <p>The host's files, in {@code app.dir}: the compose file ({@code app.compose.file}) and
  * {@code nginx.conf} (from the deploy bucket's {@code config/}); {@code .env} ({@code IMAGE_TAG},
- * {@code ECR_REGISTRY} and the app's settings); {@code web/}; {@value #LOCK}, the deploy lock
- * ({@code holder=... since=... action=...}); {@value #PREVIOUS}, the tag before the last deploy;
+ * {@code ECR_REGISTRY} and the app's settings); {@code site/releases/NAME/} (one per deploy: its
+ * config and web files) and {@code site/current}, the live one; {@value #LOCK}, the deploy lock
+ * ({@code holder=... since=... action=...}, held by a release from its first host stage to the
+ * end of verify); {@value #PREVIOUS}, the tag before the last deploy;
  * {@value #AUDIT}, one line per deploy, rollback, migrate, lock and unlock.
  */
 public final class HostScripts {
@@ -211,16 +213,23 @@ public final class HostScripts {
         return config.get(Keys.DATA_DIR).replaceAll("/+$", "") + "/backups";
     }
 
-    /** Deploy: lock, config and web from the bucket, switch IMAGE_TAG, pull, up, record the previous tag, audit. */
+    /**
+     * Deploy: the release's lock, a refusal unless {@code data.dir} is a mount point (unless
+     * {@code data.require-mount=false}), the bucket's config and web into a new release
+     * directory, pull, nginx -t, switch, up, reload nginx, record the previous tag, audit, prune
+     * all but {@code deploy.keep-releases} releases.
+     */
     public HostScript deploy(String version, String registry, String bucket) {
         if (bucket.isEmpty()) {
             throw MonetException.usage("deploy needs the deploy bucket: set deploy.bucket (--set deploy.bucket=NAME,"
                     + " MONET_DEPLOY_BUCKET, or monet.properties)");
         }
-        return deploying("deploy").with("VERSION", tag(version)).with("REGISTRY", registry(registry)).with("BUCKET", bucket);
+        return deploying("deploy").with("VERSION", tag(version)).with("REGISTRY", registry(registry)).with("BUCKET", bucket)
+                .with("DATA_DIR", config.get(Keys.DATA_DIR)).with("REQUIRE_MOUNT", config.get(Keys.DATA_REQUIRE_MOUNT))
+                .with("KEEP_RELEASES", config.get(Keys.DEPLOY_KEEP_RELEASES));
     }
 
-    /** Rollback: lock, switch IMAGE_TAG to the version or ("") the recorded previous one, pull, up, audit. */
+    /** Rollback: the kept release of the version or ("") the recorded previous one made live again, images, files and config. */
     public HostScript rollback(String version) {
         return deploying("rollback").with("VERSION", version.isEmpty() ? "" : tag(version));
     }
@@ -233,6 +242,11 @@ public final class HostScripts {
     /** Unlock: release the lock if this caller took it, or whoever did with {@code force}. */
     public HostScript unlock(boolean force) {
         return deploying("unlock").with("FORCE", force);
+    }
+
+    /** The end of this caller's release (after verify or its rollback): gives back its lock, never a manual one. */
+    public HostScript releaseDone() {
+        return deploying("unlock").with("FORCE", false).with("RELEASE_DONE", true);
     }
 
     /** Cleanup: remove the registry's images other than the current and previous tags, in the background. */

@@ -1,14 +1,17 @@
 # shellcheck shell=sh
-# Deploys VERSION from REGISTRY under the lock: the config and web files from BUCKET, IMAGE_TAG
-# and ECR_REGISTRY in .env, pull and start (switch_to puts the old version back if that fails),
-# then records the tag it replaced for rollback. Ends with one line: deployed=... previous=...
-take_lock "deploy $VERSION"
-aws s3 sync --region "$REGION" "s3://$BUCKET/config/" "$APP_DIR/" --only-show-errors
-mkdir -p web
-aws s3 sync --region "$REGION" "s3://$BUCKET/web/" "$APP_DIR/web/" --delete --only-show-errors
+# Deploys VERSION from REGISTRY under the release's lock: the bucket's config/ and web/ into a new
+# release directory, then activate (pull, nginx -t, bridge, switch, up -d, reload nginx; the old
+# release serves whole if any of it fails), the tag it replaced recorded for rollback, and all but
+# KEEP_RELEASES releases pruned. Ends with one line: deployed=... previous=...
+take_lock deploy
+check_data_dir
 previous=$(current_tag)
-switch_to deploy "$VERSION" "$REGISTRY"
+adopt_layout
+fetch_release "$VERSION" "$REGISTRY" "$BUCKET"
+export DISCARD="$FETCHED" # failed removes it: never used
+activate deploy "$FETCHED" "$VERSION" "$REGISTRY"
 if [ -n "$previous" ] && [ "$previous" != "$VERSION" ]; then
   printf '%s\n' "$previous" > .previous-tag.new && mv -f .previous-tag.new .previous-tag
 fi
+prune_releases "$KEEP_RELEASES"
 echo "deployed=$VERSION previous=$previous"

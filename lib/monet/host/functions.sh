@@ -2,31 +2,85 @@
 # The functions deploy, rollback, migrate, lock, unlock and cleanup share (sent in front of each).
 # Set above: APP_DIR, COMPOSE_FILE, SERVICES (checked names), REGION, WHO, COMMIT.
 # The host's files, in APP_DIR: .env (IMAGE_TAG, ECR_REGISTRY and the app's settings),
-# .deploy.lock (held by a deploy, rollback, migrate or lock), .previous-tag (the IMAGE_TAG before
-# the last deploy) and deploy-audit.log (one line per action).
+# .deploy.lock (held by a release from its first host stage to the end of verify, or by lock),
+# .previous-tag (the IMAGE_TAG before the last deploy), deploy-audit.log (one line per action),
+# and the releases:
+#   site/releases/NAME/  one per deploy, never changed once live: the bucket's config/ (the
+#                        compose file, nginx.conf) and web/, .version, .registry, and .bridged
+#                        (the assets of the release it replaced, linked into web/assets)
+#   site/current         -> releases/NAME, a relative symlink switched with one rename; nginx
+#                        mounts site/ at /srv/site and follows it per request
+#   $COMPOSE_FILE        -> site/current/$COMPOSE_FILE, so compose and operators use the live one
 set -eu
 cd "$APP_DIR"
+
+RELEASES=site/releases
+# Where the compose file's nginx service mounts ./site (nginx -c /srv/site/current/nginx.conf).
+SITE_MOUNT=/srv/site
 
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
 # audit TEXT: one line in the audit log, with the time, who acts and the commit released.
 audit() { printf '%s %s who=%s commit=%s\n' "$(now)" "$1" "$WHO" "$COMMIT" >> deploy-audit.log; }
 
-# take_lock ACTION [keep]: creates the lock file or ends the script with 75 (set -C: O_EXCL);
-# without keep, the lock goes when the script ends, however it ends.
+# take_lock ACTION [keep]: the deploy lock, or the script ends with 75 (set -C: O_EXCL).
+# A release's lock (deploy or migrate of a VERSION: action=release ...) is taken by its first host
+# stage and kept after each stage that succeeds, so that the next stage of the same release (the
+# same WHO: a workflow run, or user@host) goes on under it while any other release is refused; the
+# release gives it back when verify (or its rollback) ends, and a stage that fails gives it back
+# at once, as the old version is then serving again. Any other action (rollback, restore-db,
+# remote migrate of the running version) holds it while it runs, or goes on under its own
+# release's. keep: a manual lock, which only unlock ends.
 take_lock() {
-  if ! (set -C; printf 'holder=%s since=%s action=%s\n' "$WHO" "$(now)" "$1" > .deploy.lock) 2>/dev/null; then
-    echo "the deploy lock is held: $(cat .deploy.lock 2>/dev/null)" >&2
+  mode=once
+  if [ "${2:-}" = keep ]; then
+    mode=keep
+    line="holder=$WHO since=$(now) action=$1"
+  elif [ -n "${VERSION:-}" ] && case "$1" in deploy | 'deploy '* | migrate | 'migrate '*) true ;; *) false ;; esac; then
+    mode=release
+    line="holder=$WHO since=$(now) action=release version=$VERSION stage=${1%% *}"
+  else
+    line="holder=$WHO since=$(now) action=$1"
+  fi
+  if ! (set -C; printf '%s\n' "$line" > .deploy.lock) 2>/dev/null; then
+    held=$(cat .deploy.lock 2>/dev/null || true)
+    case "$held" in
+      "holder=$WHO "*" action=release "*) [ "$mode" = keep ] || { trap 'lock_exit' EXIT; return 0; } ;;
+    esac
+    echo "the deploy lock is held: $held" >&2
     exit 75
   fi
-  [ "${2:-}" = keep ] || trap 'rm -f "$APP_DIR/.deploy.lock"' EXIT
+  case "$mode" in
+    release) trap 'lock_exit' EXIT ;;
+    once) trap 'rm -f "$APP_DIR/.deploy.lock"' EXIT ;;
+  esac
 }
 
-compose() { docker compose -f "$COMPOSE_FILE" "$@"; }
+# On exit: a failed stage ends the release, so its lock goes; one that succeeded keeps it.
+lock_exit() {
+  status=$?
+  if [ "$status" -ne 0 ]; then rm -f "$APP_DIR/.deploy.lock"; fi
+  exit "$status"
+}
+
+compose() { docker compose --project-directory "$APP_DIR" -f "$COMPOSE_FILE" "$@"; }
+
+# compose_of NAME ARGS...: compose with release NAME's own file (before it is live).
+compose_of() {
+  release=$1
+  shift
+  docker compose --project-directory "$APP_DIR" -f "$RELEASES/$release/$COMPOSE_FILE" "$@"
+}
 
 current_tag() { sed -n 's/^IMAGE_TAG=//p' .env 2>/dev/null | tail -n 1; }
 
 current_registry() { sed -n 's/^ECR_REGISTRY=//p' .env 2>/dev/null | tail -n 1; }
+
+# The live release's name ("" before the first deploy of this layout).
+current_release() {
+  target=$(readlink site/current 2>/dev/null || true)
+  printf '%s' "${target#releases/}"
+}
 
 # ecr_login REGISTRY: the password comes from the instance role and goes to docker on stdin.
 ecr_login() {
@@ -45,21 +99,202 @@ set_env() {
   mv -f .env.new .env
 }
 
-# switch_to ACTION TAG REGISTRY: runs the services at TAG; if the pull or the start fails, the
-# old .env is put back, the old version started again, and the script ends with 1.
-switch_to() {
+# check_data_dir: refuses (exit 1) when DATA_DIR is not a mount point and REQUIRE_MOUNT is yes:
+# the database would be written to the root disk and lost with the instance.
+check_data_dir() {
+  [ "$REQUIRE_MOUNT" = yes ] || return 0
+  if command -v mountpoint >/dev/null 2>&1; then
+    if mountpoint -q "$DATA_DIR"; then return 0; fi
+  elif [ -d "$DATA_DIR" ] && [ "$(stat -c %d "$DATA_DIR")" != "$(stat -c %d "$DATA_DIR/..")" ]; then
+    return 0
+  fi
+  echo "$DATA_DIR (data.dir) is not a mount point: the database would go to the root disk and be lost with the" \
+    "instance. Mount the data volume there (user_data.sh does at boot), or set data.require-mount=false where the" \
+    "data is meant to live on the root disk." >&2
+  exit 1
+}
+
+# failed ACTION VERSION MESSAGE: says why, audits the failure and ends the script with 1 (the
+# live release untouched; a fetched release that was not used, $DISCARD, removed).
+failed() {
+  echo "$3" >&2
+  if [ -n "${DISCARD:-}" ]; then rm -rf "${RELEASES:?}/$DISCARD"; fi
+  live=$(current_tag)
+  audit "action=$1 version=$2 previous=${live:-none} result=failed"
+  exit 1
+}
+
+# fetch_release VERSION REGISTRY BUCKET: the bucket's config/ and web/ into a new, empty release
+# directory (so every file is downloaded: aws s3 sync skips a file of the same size that is not
+# older), named in $FETCHED. A partial one (a deploy killed while fetching) is removed first.
+fetch_release() {
+  FETCHED="$(date -u +%Y%m%dT%H%M%SZ)-$1"
+  mkdir -p "$RELEASES"
+  rm -rf "$RELEASES"/.incoming-*
+  incoming="$RELEASES/.incoming-$FETCHED"
+  mkdir "$incoming"
+  aws s3 sync --region "$REGION" "s3://$3/config/" "$incoming/" --only-show-errors
+  aws s3 sync --region "$REGION" "s3://$3/web/" "$incoming/web/" --only-show-errors
+  for needed in "$COMPOSE_FILE" nginx.conf web/index.html; do
+    if [ ! -f "$incoming/$needed" ]; then
+      rm -rf "$incoming"
+      failed deploy "$1" "the deploy bucket has no $needed (s3://$3/config/ and web/): run 'release sync-web' for $1 first"
+    fi
+  done
+  printf '%s\n' "$1" > "$incoming/.version"
+  printf '%s\n' "$2" > "$incoming/.registry"
+  mv -T "$incoming" "$RELEASES/$FETCHED"
+}
+
+# adopt_layout: on a host deployed before releases (the compose file, nginx.conf and web/ right in
+# APP_DIR), those files become a release of the running tag (marked .adopted), so that rolling
+# back to it works as to any other. Its compose file still mounts APP_DIR's nginx.conf and web/,
+# which stay as they are; its nginx.conf is not tested again (that nginx has run it).
+adopt_layout() {
+  tag=$(current_tag)
+  if [ -L site/current ] || [ -L "$COMPOSE_FILE" ] || [ ! -f "$COMPOSE_FILE" ] || [ -z "$tag" ]; then return 0; fi
+  find_release "$tag"
+  if [ -n "$FOUND" ]; then return 0; fi
+  adopted="$(date -u +%Y%m%dT%H%M%SZ)-$tag"
+  mkdir -p "$RELEASES/.incoming-$adopted"
+  cp -p "$COMPOSE_FILE" "$RELEASES/.incoming-$adopted/"
+  if [ -f nginx.conf ]; then cp -p nginx.conf "$RELEASES/.incoming-$adopted/"; fi
+  if [ -d web ]; then cp -pR web "$RELEASES/.incoming-$adopted/web"; fi
+  printf '%s\n' "$tag" > "$RELEASES/.incoming-$adopted/.version"
+  current_registry > "$RELEASES/.incoming-$adopted/.registry"
+  : > "$RELEASES/.incoming-$adopted/.adopted"
+  mv -T "$RELEASES/.incoming-$adopted" "$RELEASES/$adopted"
+}
+
+# find_release VERSION: the newest kept release of VERSION, in $FOUND ("" when none is kept).
+find_release() {
+  FOUND=''
+  for dir in "$RELEASES"/*; do
+    [ -f "$dir/.version" ] && [ "$(cat "$dir/.version")" = "$1" ] && FOUND=${dir#"$RELEASES"/}
+  done
+  return 0
+}
+
+
+# bridge FROM TO: links the assets of FROM (a release directory, or the app directory of the
+# layout before releases) that TO lacks into TO's web/assets and lists them in TO/.bridged, after
+# removing those TO bridged before. Pages FROM rendered, still open in browsers or being served
+# while the containers switch, keep their assets; the next switch drops them (as Kamal's
+# asset_path does). Only FROM's own assets are carried, not those it bridged itself, unless both
+# are the same version.
+bridge() {
+  # sh has no local variables: these names are the function's own (rollback.sh has its from).
+  bridge_from=$1
+  bridge_to=$2
+  if [ -f "$bridge_to/.bridged" ]; then
+    while IFS= read -r bridge_file; do rm -f "$bridge_to/web/assets/$bridge_file"; done < "$bridge_to/.bridged"
+  fi
+  : > "$bridge_to/.bridged.new"
+  if [ -d "$bridge_from/web/assets" ]; then
+    (cd "$bridge_from/web/assets" && find . -type f) | sed 's|^\./||' > "$bridge_to/.bridge.all"
+    # A redeploy of the same version carries what it bridged too (the older version's images may
+    # still be starting up).
+    if [ -f "$bridge_from/.bridged" ] && [ "$(cat "$bridge_from/.version" 2>/dev/null || true)" != "$(cat "$bridge_to/.version")" ]; then
+      grep -vxF -f "$bridge_from/.bridged" "$bridge_to/.bridge.all" > "$bridge_to/.bridge.own" || true
+    else
+      mv -f "$bridge_to/.bridge.all" "$bridge_to/.bridge.own"
+    fi
+    while IFS= read -r bridge_file; do
+      [ ! -e "$bridge_to/web/assets/$bridge_file" ] || continue
+      mkdir -p "$(dirname "$bridge_to/web/assets/$bridge_file")"
+      ln "$bridge_from/web/assets/$bridge_file" "$bridge_to/web/assets/$bridge_file" 2>/dev/null || cp -p "$bridge_from/web/assets/$bridge_file" "$bridge_to/web/assets/$bridge_file"
+      printf '%s\n' "$bridge_file" >> "$bridge_to/.bridged.new"
+    done < "$bridge_to/.bridge.own"
+    rm -f "$bridge_to/.bridge.all" "$bridge_to/.bridge.own"
+  fi
+  mv -f "$bridge_to/.bridged.new" "$bridge_to/.bridged"
+}
+
+# switch_release NAME: one rename makes release NAME live for nginx and compose.
+switch_release() {
+  mkdir -p site
+  ln -s "releases/$1" site/.current.new
+  mv -T site/.current.new site/current
+  if [ ! -L "$COMPOSE_FILE" ]; then
+    # The layout before releases: its compose file is kept beside, for a way back by hand.
+    if [ -f "$COMPOSE_FILE" ]; then cp -p "$COMPOSE_FILE" "$COMPOSE_FILE.before-releases"; fi
+    ln -s "site/current/$COMPOSE_FILE" .compose-link.new
+    mv -T .compose-link.new "$COMPOSE_FILE"
+  fi
+}
+
+# nginx re-reads its configuration (through site/current) gracefully: SIGHUP to its master.
+reload_nginx() { compose kill -s HUP nginx >/dev/null; }
+
+# start_services: up -d the app's services, then nginx on its own: in one `up`, compose v2
+# recreates nginx whenever a service it depends on was recreated, which drops every connection;
+# alone, nginx is recreated only when its own definition changed, and otherwise reloaded.
+start_services() {
+  # shellcheck disable=SC2046 # checked names, one word each
+  compose up -d --no-deps $(app_services) && compose up -d --no-deps nginx
+}
+
+# The services other than nginx (SERVICES: names checked to be letters, digits, '_', '.', '-').
+app_services() {
+  for service in $SERVICES; do
+    [ "$service" = nginx ] || printf '%s ' "$service"
+  done
+}
+
+# activate ACTION NAME VERSION REGISTRY: makes release NAME live with the images of VERSION:
+# nginx -t on its nginx.conf in a one-off container of its own compose file's nginx service
+# (image, mounts, certificates), the app's images pulled, bridge the live release's assets, switch (site/current
+# and .env), up -d and reload nginx. Until the switch nothing live has changed, so a failed pull
+# or nginx -t ends the script (failed) with the old version serving whole; if the start fails,
+# the old release and .env are put back and started again, and the script ends with 1.
+activate() {
+  action=$1
+  name=$2
   before=$(current_tag)
+  old=$(current_release)
+  export IMAGE_TAG="$3" ECR_REGISTRY="$4"
+  [ -f .env ] || (umask 077 && : > .env) # the compose file's env_file, before the first deploy
+  compose_of "$name" pull nginx || failed "$action" "$3" "$action of $3 failed: the nginx image could not be pulled; ${before:-nothing} keeps serving"
+  if [ ! -f "$RELEASES/$name/.adopted" ] && ! out=$(compose_of "$name" run --rm --no-deps -T --entrypoint nginx nginx -t -q -c "$SITE_MOUNT/releases/$name/nginx.conf" 2>&1); then
+    failed "$action" "$3" "$out
+$action of $3 refused: its nginx.conf fails nginx -t, so it is not used; ${before:-nothing} keeps serving"
+  fi
+  ecr_login "$4" || failed "$action" "$3" "$action of $3 failed: no ECR login; ${before:-nothing} keeps serving"
+  # shellcheck disable=SC2046 # checked names, one word each
+  compose_of "$name" pull $(app_services) || failed "$action" "$3" "$action of $3 failed: the images could not be pulled; ${before:-nothing} keeps serving"
+  if [ "$old" != "$name" ]; then
+    if [ -n "$old" ]; then bridge "$RELEASES/$old" "$RELEASES/$name"; else bridge "$APP_DIR" "$RELEASES/$name"; fi
+  fi
   if [ -f .env ]; then cp -p .env .env.before; else rm -f .env.before; fi
-  set_env "$2" "$3"
-  # shellcheck disable=SC2086 # SERVICES: names checked to be letters, digits, '_', '.', '-'
-  if ! { ecr_login "$3" && compose pull $SERVICES && compose up -d $SERVICES; }; then
-    echo "$1 of $2 failed: putting IMAGE_TAG=${before:-none} back" >&2
+  switch_release "$name"
+  set_env "$3" "$4"
+  if ! { start_services && reload_nginx; }; then
+    echo "$action of $3 failed: putting ${before:-nothing} back" >&2
     if [ -f .env.before ]; then mv -f .env.before .env; fi
-    # shellcheck disable=SC2086
-    compose up -d $SERVICES || true
-    audit "action=$1 version=$2 previous=${before:-none} result=failed"
+    if [ -n "$old" ]; then
+      switch_release "$old"
+    elif [ -f "$COMPOSE_FILE.before-releases" ]; then
+      mv -f "$COMPOSE_FILE.before-releases" "$COMPOSE_FILE"
+      rm -f site/current
+    fi
+    ECR_REGISTRY=$(current_registry)
+    export IMAGE_TAG="$before" ECR_REGISTRY
+    start_services || true
+    reload_nginx || true
+    audit "action=$action version=$3 previous=${before:-none} result=failed"
     exit 1
   fi
   rm -f .env.before
-  audit "action=$1 version=$2 previous=${before:-none} result=ok"
+  audit "action=$action version=$3 previous=${before:-none} result=ok"
+}
+
+# prune_releases KEEP: removes all but the newest KEEP release directories, never the live one
+# nor the one .previous-tag names.
+prune_releases() {
+  live=$(current_release)
+  find_release "$(cat .previous-tag 2>/dev/null || true)"
+  # shellcheck disable=SC2012 # the names are ours: a time stamp and a checked tag
+  ls -1 "$RELEASES" | sort -r | awk -v keep="$1" 'NR > keep' | while IFS= read -r dir; do
+    if [ "$dir" != "$live" ] && [ "$dir" != "$FOUND" ]; then rm -rf "${RELEASES:?}/$dir"; fi
+  done
 }

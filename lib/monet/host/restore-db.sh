@@ -9,9 +9,9 @@
 # APP_SERVICE stays stopped: the rollback that follows starts the version that fits the data.
 # With UNDO (a replaced-TIME.db this script kept) and UNDO_VERSION: the rollback after a restore
 # failed, so while UNDO_VERSION still runs, that database goes back (the API stopped meanwhile).
-take_lock restore-db
 case $DATABASE in /*) ;; *) DATABASE=$PWD/$DATABASE ;; esac
 if [ -n "$UNDO" ]; then
+  take_lock restore-db
   running=$(current_tag)
   if [ "$running" != "$UNDO_VERSION" ]; then
     echo "not putting $UNDO back: $running runs, not $UNDO_VERSION, so the restored database fits what runs" >&2
@@ -54,6 +54,8 @@ if [ "$CHECK" = yes ]; then
   echo "backup=$name for=$version"
   exit 0
 fi
+# Only now: a check takes no lock (a release's lock, once taken, is kept until the release ends).
+take_lock restore-db
 if [ ! -f "$DATABASE" ]; then
   echo "no database at $DATABASE to restore into" >&2
   exit 1

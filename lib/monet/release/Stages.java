@@ -64,15 +64,17 @@ public final class Stages {
                             + " app's secrets are read there from Parameter Store (app.parameters) and passed by name only.",
                     List.of("push-images"), Set.of(), Stages::migrate),
             new Stage("deploy", "Deploy the version on the instance.",
-                    "Takes the deploy lock, syncs config and web from the deploy bucket, sets IMAGE_TAG and ECR_REGISTRY"
-                            + " in .env, logs in to ECR, pulls, compose up -d, records the previous tag, appends an audit"
-                            + " line and releases the lock. Its rollback, when verify fails: back to the previous tag,"
-                            + " verified.",
+                    "Under the release's deploy lock (taken by its first host stage, given back when verify ends),"
+                            + " refuses unless data.dir is a mount point, fetches the bucket's config and web into a new release"
+                            + " directory, pulls, tests its nginx.conf with nginx -t, bridges the live release's assets, switches"
+                            + " site/current and IMAGE_TAG, compose up -d, reloads nginx, records the previous tag, audits and"
+                            + " prunes old releases. Its rollback, when verify fails: the previous release (images, web files and"
+                            + " config), verified.",
                     List.of("sync-web", "migrate"), Set.of(), Stages::deploy),
             new Stage("verify", "Check the site serves the version; roll back if not.",
                     "Polls /api/version for the version and /ssr-health for a 200 whose body matches verify.ssr-healthy with backoff for verify.timeout"
                             + " seconds; on failure prints both answers and rolls the deploy back, unless --no-rollback."
-                            + " Once it passes, the deploy stands.",
+                            + " Once it passes, the deploy stands. Then the release's deploy lock is given back.",
                     List.of("deploy"), Set.of(Switch.NO_ROLLBACK), Stages::verify),
             new Stage("github-release", "Publish the GitHub release of the tag, as the latest, once verify passed.",
                     "Through GITHUB_API_URL with GITHUB_TOKEN: the image references and the version's changelog notes"
@@ -323,11 +325,16 @@ public final class Stages {
     private Step verify() {
         return Step.named("verify")
                 .describe(() -> verifier().describe(version()) + (switches.contains(Switch.NO_ROLLBACK)
-                        ? "; --no-rollback: on failure the version stays deployed" : "; on failure print both answers"))
+                        ? "; --no-rollback: on failure the version stays deployed" : "; on failure print both answers")
+                        + "; then give back the release's deploy lock on " + ctx.host().description())
                 .action(step -> {
                     try {
                         step.note(verifier().await(version()));
+                        releaseDone(step);
                     } catch (WaitTimeoutException failed) {
+                        if (switches.contains(Switch.NO_ROLLBACK)) {
+                            releaseDone(step);
+                        }
                         throw new MonetException("verification of " + version() + " failed: " + failed.getMessage()
                                 + (switches.contains(Switch.NO_ROLLBACK) ? "\n(--no-rollback: " + version() + " stays deployed)"
                                 : ""), failed);
@@ -341,15 +348,51 @@ public final class Stages {
      * version. When that fails, says where to look and what to run.
      */
     private String rollBack(String versionOrEmpty, String why, StepContext step) throws Exception {
-        Map<String, String> result = host.run("rollback", ctx.scripts().rollback(versionOrEmpty), HOST_TIMEOUT);
-        String target = result.getOrDefault("rolled-back-to", versionOrEmpty);
-        String from = result.getOrDefault("from", "");
-        step.console().info("rolled back to " + target + " (from " + (from.isEmpty() ? "?" : from) + "); verifying it");
-        verifier().await(target);
-        if (!from.isEmpty() && !from.equals("none") && !from.equals(target)) {
-            markRolledBack(from, target, why, step);
+        try {
+            Map<String, String> result = host.run("rollback", ctx.scripts().rollback(versionOrEmpty), HOST_TIMEOUT);
+            String target = result.getOrDefault("rolled-back-to", versionOrEmpty);
+            String from = result.getOrDefault("from", "");
+            step.console().info("rolled back to " + target + " (from " + (from.isEmpty() ? "?" : from) + "); verifying it");
+            verifier().await(target);
+            if (!from.isEmpty() && !from.equals("none") && !from.equals(target)) {
+                markRolledBack(from, target, why, step);
+            }
+            return target;
+        } finally {
+            releaseDone(step);
         }
-        return target;
+    }
+
+    /**
+     * The end of the release (verify or its rollback done): its deploy lock, held since its
+     * first host stage, is given back. A failure here is only a warning: the lock names this
+     * release, its next run takes it over, and 'release unlock' ends it.
+     */
+    private void releaseDone(StepContext step) {
+        try {
+            step.console().info("  " + host.runForOutput("release the deploy lock", ctx.scripts().releaseDone()).strip());
+        } catch (RuntimeException e) {
+            step.console().warn("the deploy lock could not be given back: " + e.getMessage() + " (release unlock ends it)");
+        }
+    }
+
+    /**
+     * After a failed pipeline: the release is over (each failed host stage put the old version
+     * back, and the rollbacks have run), so its lock, if it took one, is given back; a lock of
+     * anyone else, or a manual one, stays.
+     */
+    public void endFailedRelease() {
+        if (ctx.dryRun()) {
+            return;
+        }
+        try {
+            String answer = host.runForOutput("release the deploy lock", ctx.scripts().releaseDone()).strip();
+            if (answer.startsWith("released")) {
+                ctx.console().info(answer);
+            }
+        } catch (RuntimeException e) {
+            ctx.console().warn("the deploy lock could not be given back: " + e.getMessage() + " (release unlock ends it)");
+        }
     }
 
     /** Says on the GitHub release of {@code from} that the site went back to {@code target}; the rollback stands either way. */

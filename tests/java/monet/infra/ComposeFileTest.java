@@ -55,8 +55,10 @@ class ComposeFileTest {
         // nginx gets what nginx.conf reads, at the paths it reads them from.
         String conf = Files.readString(Repo.file("infrastructure/server/nginx.conf"));
         List<String> mounts = texts(services.at("/nginx/volumes"));
-        assertThat(mounts).contains("./nginx.conf:/etc/nginx/nginx.conf:ro", "./web:/usr/share/nginx/html:ro");
-        assertThat(conf).contains("root /usr/share/nginx/html;");
+        assertThat(mounts).contains("./site:/srv/site:ro");
+        assertThat(texts(services.at("/nginx/command"))).containsExactly("nginx", "-c", "/srv/site/current/nginx.conf", "-g",
+                "daemon off;");
+        assertThat(conf).contains("root /srv/site/current/web;");
         for (String inside : List.of("/etc/nginx/certs", "/var/www/certbot")) {
             assertThat(conf).contains(inside);
             assertThat(mounts).anySatisfy(m -> assertThat(m).startsWith("/home/ec2-user/data/").contains(":" + inside + ":"));

@@ -101,7 +101,7 @@ class NginxTest {
         substitutions.put("listen 443 ssl http2;", "listen 127.0.0.1:" + httpsPort + " ssl http2;");
         substitutions.put("drawing-agent:8000;", "127.0.0.1:" + api.port() + ";");
         substitutions.put("web-ssr:3000;", "127.0.0.1:" + ssrPort + ";");
-        substitutions.put("root /usr/share/nginx/html;", "root " + dir.resolve("web") + ";");
+        substitutions.put("root /srv/site/current/web;", "root " + dir.resolve("web") + ";");
         substitutions.put("/etc/nginx/certs/", dir.resolve("certs") + "/");
         substitutions.put("root /var/www/certbot;", "root " + dir.resolve("acme") + ";");
         substitutions.put("set $ssr_health_path /ssr-health;", "set $ssr_health_path " + SSR_HEALTH + ";");

@@ -38,7 +38,7 @@ class DryRunTest {
                 "2. sync-web + push-images: in parallel: sync-web, push-images", "- sync-web: sync ",
                 "docker login --username AWS --password-stdin ACCOUNT.dkr.ecr.", "$ docker push ",
                 "3. migrate:", "alembic upgrade head",
-                "4. deploy:", "aws s3 sync", "SERVICES='nginx drawing-agent web-ssr'", "compose up -d $SERVICES",
+                "4. deploy:", "aws s3 sync", "SERVICES='nginx drawing-agent web-ssr'", "compose up -d --no-deps $(app_services)", "nginx -t",
                 "on a later failure: roll back to the previous IMAGE_TAG", "5. verify: poll http://127.0.0.1:9/api/version",
                 "6. github-release + cleanup: in parallel: github-release, cleanup", "- github-release:", "- cleanup:");
         assertThat(r.stdout().split("take_lock\\(\\) \\{", -1)).as("the shared functions are printed once").hasSize(2);

@@ -24,6 +24,17 @@ class HostDeployTest extends SandboxTest {
 
     /** The host as a deploy of {@code current} over {@code previous} leaves it (without paying for the aws CLI). */
     private void deployed(String current, String previous) throws Exception {
+        for (String version : List.of(previous, current)) {
+            java.nio.file.Path release = box.app.resolve("site/releases/20261126T1200" + (version.equals(current) ? "01" : "00")
+                    + "Z-" + version);
+            Sandbox.write(release.resolve(Sandbox.COMPOSE), "services: {nginx: {}}\n");
+            Sandbox.write(release.resolve("nginx.conf"), "events {}\n");
+            Sandbox.write(release.resolve("web/index.html"), "<html>" + version + "</html>");
+            Sandbox.write(release.resolve(".version"), version + "\n");
+            Sandbox.write(release.resolve(".registry"), Sandbox.REGISTRY + "\n");
+        }
+        Files.deleteIfExists(box.app.resolve("site/current"));
+        Files.createSymbolicLink(box.app.resolve("site/current"), java.nio.file.Path.of("releases/20261126T120001Z-" + current));
         String env = env().replace("IMAGE_TAG=1.0.0", "IMAGE_TAG=" + current);
         Sandbox.write(box.app.resolve(".env"), env);
         Sandbox.write(box.app.resolve(HostScripts.PREVIOUS), previous + "\n");
@@ -41,9 +52,8 @@ class HostDeployTest extends SandboxTest {
     }
 
     @Test
-    void deploySetsTheTagKeepsOtherLinesSyncsConfigAndWebRecordsPreviousAndAudits() throws Exception {
+    void deploySetsTheTagKeepsOtherLinesFetchesAReleaseRecordsPreviousAndAudits() throws Exception {
         box.s3.putObject(p -> p.bucket(box.bucket).key("web/index.html"), RequestBody.fromString("<html>1.1.0</html>"));
-        Sandbox.write(box.app.resolve("web/stale.js"), "old");
 
         run("1.1.0", "deploy");
 
@@ -51,17 +61,25 @@ class HostDeployTest extends SandboxTest {
                 + "ECR_REGISTRY=" + Sandbox.REGISTRY + "\nLOG_LEVEL=info\n");
         assertThat(box.read(box.app.resolve(HostScripts.PREVIOUS))).isEqualTo("1.0.0\n");
         assertThat(box.read(box.app.resolve(Sandbox.COMPOSE))).isEqualTo("services: {nginx: {}}\n");
-        assertThat(box.read(box.app.resolve("nginx.conf"))).isEqualTo("events {}\n");
-        assertThat(box.read(box.app.resolve("web/index.html"))).isEqualTo("<html>1.1.0</html>");
-        assertThat(box.app.resolve("web/stale.js")).doesNotExist();
-        assertThat(box.app.resolve(HostScripts.LOCK)).doesNotExist();
+        assertThat(box.read(box.app.resolve("site/current/nginx.conf"))).isEqualTo("events {}\n");
+        assertThat(box.read(box.app.resolve("site/current/web/index.html"))).isEqualTo("<html>1.1.0</html>");
+        assertThat(box.read(box.app.resolve("site/current/.version"))).isEqualTo("1.1.0\n");
+        // The release goes on to verify: its lock stays until then.
+        assertThat(box.read(box.app.resolve(HostScripts.LOCK))).contains("action=release version=1.1.0 stage=deploy");
         assertThat(audit()).containsPattern("^\\d{4}-\\d\\d-\\d\\dT\\S+Z action=deploy version=1\\.1\\.0 previous=1\\.0\\.0"
                 + " result=ok who=\\S+@\\S+ commit=[0-9a-f]{40}\n$");
         assertThat(box.read(box.dockerState.resolve("running")).strip()).isEqualTo("1.1.0");
+        String release = "site/releases/" + box.app.resolve("site/current").toRealPath().getFileName();
+        String compose = "compose --project-directory " + box.app + " -f ";
         assertThat(box.dockerCalls()).containsSubsequence(
+                compose + release + "/docker-compose.prod.yml pull nginx",
+                compose + release + "/docker-compose.prod.yml run --rm --no-deps -T --entrypoint nginx nginx -t -q -c /srv/" + release
+                        + "/nginx.conf",
                 "login --username AWS --password-stdin " + Sandbox.REGISTRY,
-                "compose -f docker-compose.prod.yml pull nginx drawing-agent web-ssr",
-                "compose -f docker-compose.prod.yml up -d nginx drawing-agent web-ssr");
+                compose + release + "/docker-compose.prod.yml pull drawing-agent web-ssr",
+                compose + "docker-compose.prod.yml up -d --no-deps drawing-agent web-ssr",
+                compose + "docker-compose.prod.yml up -d --no-deps nginx",
+                compose + "docker-compose.prod.yml kill -s HUP nginx");
         assertThat(String.join("\n", box.dockerCalls())).doesNotContain(Sandbox.ECR_PASSWORD);
     }
 
@@ -88,6 +106,9 @@ class HostDeployTest extends SandboxTest {
 
         assertThat(env()).isEqualTo(before);
         assertThat(box.app.resolve(".env.before")).doesNotExist();
+        assertThat(box.app.resolve("site/current")).doesNotExist();
+        // Only the files the host ran before releases, adopted as a release of 1.0.0 to roll back to.
+        assertThat(box.app.resolve("site/releases").toFile().list()).singleElement().asString().endsWith("-1.0.0");
         assertThat(box.app.resolve(HostScripts.LOCK)).doesNotExist();
         assertThat(audit()).contains("action=deploy version=1.1.0 previous=1.0.0 result=failed");
         assertThat(box.read(box.dockerState.resolve("running")).strip()).isEqualTo("1.0.0");
@@ -194,7 +215,8 @@ class HostDeployTest extends SandboxTest {
         assertThat(box.root.resolve("pwned")).doesNotExist();
         assertThat(env()).contains("IMAGE_TAG=1.0.0");
         assertThat(audit()).contains("action=migrate version=1.1.0 result=ok");
-        assertThat(box.app.resolve(HostScripts.LOCK)).doesNotExist();
+        // The first host stage of the release takes its lock, for deploy and verify to go on with.
+        assertThat(box.read(box.app.resolve(HostScripts.LOCK))).contains("action=release version=1.1.0 stage=migrate");
     }
 
     @Test

@@ -87,6 +87,7 @@ final class Sandbox implements AutoCloseable {
         settings.put("deploy.bucket", bucket);
         settings.put("site.url", site.url());
         settings.put("verify.timeout", "2");
+        settings.put("data.require-mount", "false"); // the sandbox's data is a plain directory
         settings.put("github.repository", "owner/app");
         settings.put("app.parameters", parameters);
         settings.put("e2e.command", "echo e2e ran with key of length ${#ANTHROPIC_API_KEY}");
@@ -132,6 +133,7 @@ final class Sandbox implements AutoCloseable {
         s3.createBucket(b -> b.bucket(bucket));
         s3.putObject(p -> p.bucket(bucket).key("config/" + Sandbox.COMPOSE), RequestBody.fromString("services: {nginx: {}}\n"));
         s3.putObject(p -> p.bucket(bucket).key("config/nginx.conf"), RequestBody.fromString("events {}\n"));
+        s3.putObject(p -> p.bucket(bucket).key("web/index.html"), RequestBody.fromString("<html>1.1.0</html>"));
         try (SsmClient ssm = client(SsmClient.builder())) {
             ssm.putParameter(p -> p.name(parameters + "DATABASE_URL").type(ParameterType.SECURE_STRING).value(databaseUrl));
             ssm.putParameter(p -> p.name(parameters + "SESSION_SECRET").type(ParameterType.SECURE_STRING).value("s3ss10n"));

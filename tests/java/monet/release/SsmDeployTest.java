@@ -47,6 +47,8 @@ class SsmDeployTest {
         site = new FakeSite(host.dir().resolve("release-docker"));
         monet.process.Cmd setupCmd = monet.process.Cmd.shell("unset AWS_PROFILE; aws s3 mb s3://" + bucket
                 + " && printf 'services: {}\\n' | aws s3 cp - s3://" + bucket + "/config/" + Sandbox.COMPOSE
+                + " && printf 'events {}\\n' | aws s3 cp - s3://" + bucket + "/config/nginx.conf"
+                + " && printf '<html>1.5.0</html>' | aws s3 cp - s3://" + bucket + "/web/index.html"
                 + " && aws ssm put-parameter --type SecureString --name " + parameters + "DATABASE_URL --value \"$SECRET\" >/dev/null")
                 .env("SECRET", secret).nothrow().env(Moto.get().env());
         CmdResult setup = setupCmd.run();
@@ -66,6 +68,7 @@ class SsmDeployTest {
         env.put("MONET_DEPLOY_BUCKET", bucket);
         env.put("MONET_APP_PARAMETERS", parameters);
         env.put("MONET_VERIFY_TIMEOUT", "3");
+        env.put("MONET_DATA_REQUIRE_MOUNT", "false"); // the sandbox's data is a plain directory
         String[] all = new String[args.length + 3];
         all[0] = "release";
         System.arraycopy(args, 0, all, 1, args.length);
@@ -87,16 +90,17 @@ class SsmDeployTest {
         assertThat(Files.readString(host.appDir().resolve(HostScripts.PREVIOUS))).isEqualTo(HostSandbox.IMAGE_TAG + "\n");
         assertThat(Files.readString(host.appDir().resolve(HostScripts.AUDIT)))
                 .contains("action=migrate version=1.5.0 result=ok", "action=deploy version=1.5.0 previous=" + HostSandbox.IMAGE_TAG);
-        assertThat(host.appDir().resolve(HostScripts.LOCK)).doesNotExist();
+        assertThat(Files.readString(host.appDir().resolve(HostScripts.LOCK))).contains("action=release version=1.5.0 stage=migrate");
 
         site.breakVersion("1.5.0");
         CmdResult verify = release("verify", "--version", "1.5.0");
         assertThat(verify.exitCode()).isEqualTo(1);
         assertThat(verify.stderr()).contains("verification of 1.5.0 failed", "/ssr-health: 503", "rolled back: deploy (now " + HostSandbox.IMAGE_TAG);
         assertThat(Files.readString(host.appDir().resolve(".env"))).contains("IMAGE_TAG=" + HostSandbox.IMAGE_TAG + "\n");
+        assertThat(host.appDir().resolve(HostScripts.LOCK)).as("the release ended with the rollback").doesNotExist();
 
         String sent = String.join("\n", ssm.scripts());
         assertThat(ssm.count("SendCommand")).isGreaterThanOrEqualTo(3);
-        assertThat(sent).contains("VERSION=1.5.0\n", "take_lock \"deploy $VERSION\"").doesNotContain(secret).doesNotContain("auth-token");
+        assertThat(sent).contains("VERSION=1.5.0\n", "take_lock deploy").doesNotContain(secret).doesNotContain("auth-token");
     }
 }

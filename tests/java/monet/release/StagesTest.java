@@ -155,7 +155,7 @@ class StagesTest extends SandboxTest {
                 "e2e", "build-web", "images", "e2e + build-web + images", "sync-web", "push-images", "sync-web + push-images",
                 "migrate", "deploy", "verify", "github-release", "cleanup", "github-release + cleanup");
         assertThat(box.s3.getObjectAsBytes(g -> g.bucket(box.bucket).key("web/version.txt")).asUtf8String()).isEqualTo("1.1.0\n");
-        assertThat(box.read(box.app.resolve("web/version.txt"))).isEqualTo("1.1.0\n");
+        assertThat(box.read(box.app.resolve("site/current/web/version.txt"))).isEqualTo("1.1.0\n");
         assertThat(box.read(box.app.resolve(".env"))).contains("IMAGE_TAG=1.1.0");
         assertThat(box.github.releases).containsKey("v1.1.0");
         assertThat(box.github.latest).isEqualTo("v1.1.0");

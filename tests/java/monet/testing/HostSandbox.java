@@ -77,12 +77,12 @@ public final class HostSandbox {
 
     /** Environment for the client (the toolkit): where the host's app and data directories are. */
     public Map<String, String> clientEnv() {
-        return Map.of("MONET_APP_DIR", appDir().toString(), "MONET_DATA_DIR", dataDir().toString());
+        return Map.of("MONET_APP_DIR", appDir().toString(), "MONET_DATA_DIR", dataDir().toString(), "MONET_DATA_REQUIRE_MOUNT", "false");
     }
 
     /** The same as {@code --set} overrides (no Parameter Store here: the app's settings are its .env). */
     public Map<String, String> config() {
-        return Map.of("app.dir", appDir().toString(), "data.dir", dataDir().toString(), "app.parameters", "");
+        return Map.of("app.dir", appDir().toString(), "data.dir", dataDir().toString(), "app.parameters", "", "data.require-mount", "false");
     }
 
     /** Every docker call so far, as argument lists. */

@@ -162,6 +162,20 @@ public final class JBang {
             Cmd.of("kill", "-" + name, String.valueOf(process.pid())).nothrow().run();
         }
 
+        /**
+         * SIGKILL to the script and every process it started (the host script's sh, the docker
+         * and aws CLIs), as a machine that loses power or an agent that kills the command does:
+         * nothing of it can clean up.
+         */
+        public void killTree() {
+            List<ProcessHandle> all = new ArrayList<>(process.toHandle().descendants().toList());
+            all.add(0, process.toHandle());
+            all.forEach(ProcessHandle::destroyForcibly);
+            // Children forked while the first ones were being killed.
+            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            waitFor(Duration.ofSeconds(30));
+        }
+
         /** Waits until stdout contains the text. */
         public void awaitStdout(String text, Duration limit) {
             long deadline = System.nanoTime() + limit.toNanos();

@@ -67,6 +67,7 @@ public final class Rehearsal implements AutoCloseable {
     private final String parameters = "/monet-" + UUID.randomUUID().toString().substring(0, 8) + "/app/";
     private final Map<String, String> env = new LinkedHashMap<>();
     private final HttpClient client;
+    private final boolean dataMounted;
 
     private Rehearsal(Path root) throws Exception {
         Tools.require("aws");
@@ -77,6 +78,12 @@ public final class Rehearsal implements AutoCloseable {
         this.app = Files.createDirectories(this.root.resolve("host/app"));
         this.data = Files.createDirectories(this.root.resolve("host/data"));
         docker.removeStack();
+        // data.dir is the data volume's mount point on the instance, and deploy refuses anything
+        // else: a bind mount of the directory onto itself makes it one here.
+        dataMounted = Cmd.of("mount", "--bind", data.toString(), data.toString()).nothrow().run().exitCode() == 0;
+        if (!dataMounted) {
+            env.put("MONET_DATA_REQUIRE_MOUNT", "false");
+        }
         Path certs = Files.createDirectories(data.resolve("certs"));
         Files.createDirectories(data.resolve("acme"));
         Cmd.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
@@ -159,6 +166,14 @@ public final class Rehearsal implements AutoCloseable {
             argv.addAll(List.of("--via", "local"));
         }
         return JBang.run(argv.toArray(String[]::new)).in(repo).env(env).timeout(Duration.ofMinutes(10)).call();
+    }
+
+    /** {@code ./jbang release ARGS... --via local} in the background (its output in {@code outputDir}). */
+    public JBang.Running startRelease(Path outputDir, String... args) {
+        List<String> argv = new ArrayList<>(List.of(Repo.file("scripts/release.java").toString()));
+        argv.addAll(List.of(args));
+        argv.addAll(List.of("--via", "local"));
+        return JBang.run(argv.toArray(String[]::new)).in(repo).env(env).start(outputDir);
     }
 
     /** Like {@link #release}, failing with its output unless it exits 0. */
@@ -381,6 +396,9 @@ public final class Rehearsal implements AutoCloseable {
     @Override
     public void close() {
         docker.removeStack();
+        if (dataMounted) {
+            Cmd.of("umount", data.toString()).nothrow().run();
+        }
     }
 
     /** The rows of a table in the app's SQLite database, with the real sqlite3. */

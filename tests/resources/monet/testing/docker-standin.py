@@ -6,7 +6,7 @@ It behaves like docker for what the toolkit uses, from files under $MONET_SANDBO
   containers.json          [{"name","state","status","image"}]: ps, inspect, restart, exec targets
   logs/NAME.log            "RFC3339NANO message" lines: logs --tail --since --timestamps
   exec NAME CMD...         runs CMD in containers/NAME (HOME=/home/app, PATH has container-bin)
-  compose -f F restart S   restarts services that are containers; unknown ones fail like compose
+  compose [--project-directory D] -f F restart S   restarts services that are containers; unknown ones fail like compose
   compose -f F run [--rm] [--no-deps] [-e NAME[=VALUE]]... S CMD...
                            runs CMD in a one-off container of service S (like exec; -e NAME takes
                            the caller's value, as compose does)
@@ -121,7 +121,7 @@ def restart(names):
 def compose(args):
     i = 0
     while i < len(args) and args[i].startswith("-"):
-        i += 2 if args[i] in ("-f", "--file", "-p", "--project-name") else 1
+        i += 2 if args[i] in ("-f", "--file", "-p", "--project-name", "--project-directory") else 1
     if i >= len(args):
         return
     sub, rest = args[i], args[i + 1:]
