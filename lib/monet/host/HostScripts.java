@@ -112,7 +112,7 @@ public final class HostScripts {
 
     /** Containers, disk and the two health answers, in the sections {@code remote status} reads. */
     public HostScript status() {
-        return HostScript.of("status").with("DATA_DIR", config.get(Keys.DATA_DIR))
+        return HostScript.of("status").with("APP_DIR", config.get(Keys.APP_DIR)).with("DATA_DIR", config.get(Keys.DATA_DIR))
                 .with("SITE_URL", config.get(Keys.SITE_URL).replaceAll("/+$", ""));
     }
 

@@ -218,6 +218,15 @@ public final class SsmEndpoint implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Variables of the instances' environment, over the sandbox's: a PATH without the docker
+     * stand-in makes the commands reach this machine's real Docker engine (the rehearsal host).
+     */
+    public SsmEndpoint hostEnv(Map<String, String> variables) {
+        hostEnv.putAll(variables);
+        return this;
+    }
+
     /** Registers a managed instance, online, with tags (for Targets). Only registered ids are accepted in InstanceIds. */
     public SsmEndpoint instance(String id, Map<String, String> tags) {
         instances.put(id, Map.copyOf(tags));
