@@ -46,6 +46,8 @@ public final class HostScripts {
     private static final Pattern SINCE = Pattern.compile("[0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h)([0-9]+(ns|us|ms|s|m|h))*|[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9:]+)?)?|[0-9]+(\\.[0-9]+)?");
     /** A Docker tag: SemVer fits. */
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    /** The name restore-db.sh keeps a replaced database under. */
+    private static final Pattern REPLACED = Pattern.compile("replaced-[0-9]{8}T[0-9]{6}Z\\.db");
     /** A registry host, with a port and a path if any. */
     private static final Pattern REGISTRY = Pattern.compile("[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._/-]+)?");
 
@@ -183,7 +185,22 @@ public final class HostScripts {
      */
     public HostScript restoreDb(boolean check, boolean force) {
         return deploying("restore-db").with("DATABASE", database()).with("BACKUPS", backups())
-                .with("APP_SERVICE", service(appContainer())).with("CHECK", check).with("FORCE", force);
+                .with("APP_SERVICE", service(appContainer())).with("CHECK", check).with("FORCE", force)
+                .with("UNDO", "").with("UNDO_VERSION", "");
+    }
+
+    /**
+     * Undoes {@link #restoreDb}: puts {@code replaced} (the database it kept) back, while
+     * {@code version} (the one the restore went back from) still runs, that is when the rollback
+     * after the restore did not go through.
+     */
+    public HostScript undoRestoreDb(String replaced, String version) {
+        if (!REPLACED.matcher(replaced).matches()) {
+            throw MonetException.usage("'" + replaced + "' is not a database restore-db kept (replaced-YYYYMMDDTHHMMSSZ.db)");
+        }
+        return deploying("restore-db").with("DATABASE", database()).with("BACKUPS", backups())
+                .with("APP_SERVICE", service(appContainer())).with("CHECK", false).with("FORCE", false)
+                .with("UNDO", replaced).with("UNDO_VERSION", tag(version));
     }
 
     /** The database file on the host. */

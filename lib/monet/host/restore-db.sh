@@ -7,7 +7,23 @@
 # stopped (nothing writes meanwhile), the database as it is kept beside the backups
 # (replaced-TIME.db: nothing is lost), the backup restored with sqlite3's .restore, audited.
 # APP_SERVICE stays stopped: the rollback that follows starts the version that fits the data.
+# With UNDO (a replaced-TIME.db this script kept) and UNDO_VERSION: the rollback after a restore
+# failed, so while UNDO_VERSION still runs, that database goes back (the API stopped meanwhile).
 case $DATABASE in /*) ;; *) DATABASE=$PWD/$DATABASE ;; esac
+if [ -n "$UNDO" ]; then
+  take_lock restore-db
+  running=$(current_tag)
+  if [ "$running" != "$UNDO_VERSION" ]; then
+    echo "not putting $UNDO back: $running runs, not $UNDO_VERSION, so the restored database fits what runs" >&2
+    exit 1
+  fi
+  compose stop "$APP_SERVICE"
+  (cd "$BACKUPS" && sqlite3 -bail "$DATABASE" ".restore '$UNDO'")
+  compose start "$APP_SERVICE"
+  audit "action=restore-db version=$UNDO_VERSION file=$UNDO result=undone"
+  echo "undone=$UNDO"
+  exit 0
+fi
 # shellcheck disable=SC2012 # our own names: no newlines or blanks
 backup=$(ls -1t "$BACKUPS"/before-*.db 2>/dev/null | head -n 1)
 if [ -z "$backup" ]; then

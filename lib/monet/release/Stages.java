@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import monet.MonetException;
 import monet.changelog.Changelog;
@@ -426,6 +427,7 @@ public final class Stages {
     public Pipeline rollbackPipeline(String versionOrEmpty, boolean restoreDb, boolean force) {
         String target = versionOrEmpty.isEmpty() ? "" : Version.parse(versionOrEmpty).toString();
         Pipeline pipeline = Pipeline.named("release rollback").dryRun(ctx.dryRun());
+        AtomicReference<Map<String, String>> restored = new AtomicReference<>(Map.of());
         if (restoreDb) {
             pipeline = pipeline.step(Step.named("restore-db")
                     .describe(() -> host.describe("put the newest pre-migration backup back into the database"
@@ -433,8 +435,18 @@ public final class Stages {
                             ctx.scripts().restoreDb(false, force)))
                     .action(step -> {
                         Map<String, String> result = host.run("restore-db", ctx.scripts().restoreDb(false, force), HOST_TIMEOUT);
+                        restored.set(result);
                         step.note("restored " + result.getOrDefault("restored", "?") + " (the replaced database kept as "
                                 + result.getOrDefault("kept", "?") + ")");
+                    })
+                    .rollback("while the version the backup preceded still runs (the rollback did not go through), put the"
+                            + " replaced database back and verify that version", step -> {
+                        Map<String, String> result = restored.get();
+                        String version = result.getOrDefault("for", "");
+                        host.run("restore-db undo", ctx.scripts().undoRestoreDb(result.getOrDefault("kept", ""), version),
+                                HOST_TIMEOUT);
+                        verifier().await(version);
+                        step.note("the database is as it was before the restore; " + version + " serving and healthy");
                     }));
         }
         return pipeline.step(Step.named("rollback")

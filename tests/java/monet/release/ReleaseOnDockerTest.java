@@ -179,13 +179,28 @@ class ReleaseOnDockerTest {
         assertThat(sqlite(database, "SELECT count(*) FROM pragma_table_info('drawings')")).as("nothing changed").isEqualTo("3");
         assertThat(site.apiVersion()).isEqualTo("1.2.0");
 
+        // A rollback that cannot pull its images after the restore: the restore is undone.
+        site.docker().deleteEcrTag("drawing-agent", "1.1.0");
+        CmdResult unpulled = site.release("rollback", "--restore-db", "--yes");
+        assertThat(unpulled.exitCode()).as(unpulled.stderr()).isEqualTo(1);
+        assertThat(unpulled.stderr()).contains("rolled back: restore-db");
+        assertThat(site.apiVersion()).isEqualTo("1.2.0");
+        assertThat(sqlite(database, "SELECT title FROM drawings ORDER BY id")).isEqualTo("sunrise\nafter the upgrade");
+        assertThat(sqlite(database, "SELECT count(*) FROM pragma_table_info('drawings')")).isEqualTo("3");
+        assertThat(Files.readString(site.appDir().resolve(HostScripts.AUDIT))).contains("action=restore-db version=1.2.0 file=replaced-")
+                .contains("result=undone");
+        List<String> keptBefore = backups().stream().filter(name -> name.startsWith("replaced-")).toList();
+        site.docker().docker("push", DockerHost.ECR_HOST + "/drawing-agent:1.1.0").env("DOCKER_CONFIG", site.env().get("DOCKER_CONFIG"))
+                .run();
+
         CmdResult restored = site.releaseOk("rollback", "--restore-db", "--yes");
 
         assertThat(site.apiVersion()).isEqualTo("1.1.0");
         assertThat(sqlite(database, "SELECT name FROM pragma_table_info('drawings')")).isEqualTo("id\ntitle");
         assertThat(sqlite(database, "SELECT count(*) FROM sqlite_master WHERE name = 'palettes'")).isEqualTo("0");
         assertThat(sqlite(database, "SELECT title FROM drawings")).isEqualTo("sunrise");
-        String replaced = backups().stream().filter(name -> name.startsWith("replaced-")).findFirst().orElseThrow();
+        String replaced = backups().stream().filter(name -> name.startsWith("replaced-") && !keptBefore.contains(name))
+                .findFirst().orElseThrow();
         assertThat(sqlite(site.dataDir().resolve("backups").resolve(replaced), "SELECT title FROM drawings ORDER BY id"))
                 .as("what was replaced is kept").isEqualTo("sunrise\nafter the upgrade");
         assertThat(restored.stderr()).contains("restored " + backup);

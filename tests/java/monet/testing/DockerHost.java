@@ -189,6 +189,14 @@ public final class DockerHost {
         }
     }
 
+    /** Deletes one tag of the ECR registry (its manifest), as a lifecycle policy or a person might. */
+    public void deleteEcrTag(String repository, String tag) {
+        String digest = ecrDigest(repository, tag);
+        if (digest.isEmpty() || ecr("DELETE", "/v2/" + repository + "/manifests/" + digest, Map.of()).statusCode() != 202) {
+            throw new IllegalStateException("cannot delete " + repository + ":" + tag + " from the ECR registry");
+        }
+    }
+
     private void deleteEcrTags() {
         List<String> repositories = new ArrayList<>();
         json(ecr("GET", "/v2/_catalog", Map.of()).body()).path("repositories").forEach(r -> repositories.add(r.asText()));
