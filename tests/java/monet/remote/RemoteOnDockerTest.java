@@ -91,6 +91,10 @@ class RemoteOnDockerTest {
 
     /** {@code ./jbang remote COMMAND ARGS...} through a transport, from the app's repository. */
     CmdResult remote(Via via, String stdin, String... args) {
+        return jbangRemote(via, args).stdin(stdin).call();
+    }
+
+    JBang jbangRemote(Via via, String... args) {
         List<String> argv = new ArrayList<>(List.of(Repo.file("scripts/remote.java").toString()));
         argv.add(args[0]);
         Map<String, String> env = new LinkedHashMap<>(site.env());
@@ -109,7 +113,7 @@ class RemoteOnDockerTest {
             }
         }
         argv.addAll(List.of(args).subList(1, args.length));
-        return JBang.run(argv.toArray(String[]::new)).in(site.repo()).env(env).stdin(stdin).timeout(Duration.ofMinutes(3)).call();
+        return JBang.run(argv.toArray(String[]::new)).in(site.repo()).env(env).timeout(Duration.ofMinutes(3));
     }
 
     CmdResult remoteOk(Via via, String... args) {
@@ -332,5 +336,32 @@ class RemoteOnDockerTest {
         CmdResult unknown = remote(Via.LOCAL, "", "restart", "no-such-service");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.stderr()).contains("no such service: no-such-service");
+    }
+
+    @Test
+    @Order(7)
+    void followPrintsEachNewLineOnceWithoutGaps(@TempDir Path out) {
+        try (JBang.Running follow = jbangRemote(Via.LOCAL, "logs", "--follow", "-n", "1", "--every", "0.3").start(out)) {
+            await("the first line", () -> !follow.stdout().isBlank());
+            List<String> markers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                markers.add("/api/follow-" + i + "-" + UUID.randomUUID());
+                site.get(markers.get(i));
+                Thread.sleep(120);
+            }
+            follow.awaitStdout(markers.get(7), Duration.ofSeconds(30));
+            follow.signal("INT");
+            assertThat(follow.waitFor(Duration.ofSeconds(30))).isEqualTo(130);
+            List<String> printed = follow.stdout().lines().toList();
+            for (String marker : markers) {
+                assertThat(printed.stream().filter(line -> line.contains("GET " + marker + " "))).as(marker).hasSize(1);
+            }
+            List<String> all = Cmd.shell("docker logs drawing-agent 2>&1").run().stdout().lines().toList();
+            assertThat(Collections.indexOfSubList(all, printed)).as("the container's own lines, none twice, none missed: " + printed)
+                    .isNotNegative();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 }
