@@ -82,8 +82,9 @@ public final class Stages {
                             + " latest. Rerunning updates it. A rollback later says so on it and makes the version it went"
                             + " back to the latest.",
                     List.of("verify"), Set.of(), Stages::githubRelease),
-            new Stage("cleanup", "Prune old images on the instance, in the background.",
-                    "Removes the registry's images other than the current, previous and latest tags, then dangling ones.",
+            new Stage("cleanup", "Prune old images on the instance.",
+                    "Removes the registry's images other than the current, previous and latest tags, then dangling ones;"
+                            + " fails naming any image docker refused to remove (a container still uses it). The release stands.",
                     List.of("verify"), Set.of(), Stages::cleanup));
     private static final Duration HOST_TIMEOUT = Duration.ofMinutes(15);
 
@@ -463,7 +464,7 @@ public final class Stages {
 
     private Step cleanup() {
         return Step.named("cleanup")
-                .describe(() -> host.describe("prune old images in the background", ctx.scripts().cleanup()))
+                .describe(() -> host.describe("prune old images", ctx.scripts().cleanup()))
                 .action(step -> host.run("cleanup", ctx.scripts().cleanup(), Duration.ofMinutes(2)));
     }
 

@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import monet.MonetException;
 import monet.host.HostScripts;
-import monet.pipeline.Backoff;
-import monet.pipeline.Wait;
 import monet.release.Stage.Switch;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -251,19 +247,41 @@ class HostDeployTest extends SandboxTest {
     }
 
     @Test
-    void cleanupPrunesOtherTagsOfTheRegistryInTheBackground() throws Exception {
+    void cleanupPrunesOtherTagsOfTheRegistryAndIsDoneWhenItReturns() throws Exception {
         deployed("1.1.0", "1.0.0");
         String r = Sandbox.REGISTRY + "/drawing-agent:";
-        Sandbox.write(box.dockerState.resolve("images"), String.join("\n", r + "0.9.0", r + "1.0.0", r + "1.1.0", r + "latest",
-                "nginx:alpine") + "\n");
+        Sandbox.write(box.dockerState.resolve("images"), String.join("\n", r + "0.8.0", r + "0.9.0", r + "1.0.0", r + "1.1.0",
+                r + "latest", "nginx:alpine") + "\n");
 
         run("1.1.0", "cleanup");
 
-        Wait.until("cleanup to remove 0.9.0", a -> box.read(box.dockerState.resolve("images")).contains("0.9.0")
-                        ? Optional.empty() : Optional.of(true))
-                .backoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(100))).deadline(Duration.ofSeconds(20)).await();
+        // No waiting: the stage ends when the prune has, so nothing it started outlives it.
         assertThat(box.read(box.dockerState.resolve("images")).lines())
                 .containsExactlyInAnyOrder(r + "1.0.0", r + "1.1.0", r + "latest", "nginx:alpine");
+        assertThat(box.dockerCalls()).containsSubsequence("rmi " + r + "0.8.0", "rmi " + r + "0.9.0", "image prune -f");
+        assertThat(everyDockerCallEnded()).isTrue();
+    }
+
+    @Test
+    void cleanupFailsNamingTheImageDockerRefusedAfterPruningTheRest() throws Exception {
+        deployed("1.1.0", "1.0.0");
+        String r = Sandbox.REGISTRY + "/drawing-agent:";
+        Sandbox.write(box.dockerState.resolve("images"), String.join("\n", r + "0.8.0", r + "0.9.0", r + "1.0.0", r + "1.1.0")
+                + "\n");
+        box.env.put("DOCKER_STANDIN_IN_USE", r + "0.8.0");
+
+        assertThatThrownBy(() -> run("1.1.0", "cleanup")).hasMessageContaining("cleanup failed on sandbox host (exit 1)")
+                .hasMessageContaining("unable to remove repository reference \"" + r + "0.8.0\"")
+                .hasMessageContaining("docker refused to remove: " + r + "0.8.0 ");
+        assertThat(box.read(box.dockerState.resolve("images")).lines()).containsExactlyInAnyOrder(r + "0.8.0", r + "1.0.0", r + "1.1.0");
+        assertThat(box.dockerCalls()).last().isEqualTo("image prune -f");
+        assertThat(everyDockerCallEnded()).isTrue();
+    }
+
+    /** Each docker call the stand-in logged as started has logged its end too. */
+    private boolean everyDockerCallEnded() {
+        List<String> log = box.read(box.dockerLog).lines().toList();
+        return log.stream().filter(l -> l.startsWith("start\t")).count() == log.stream().filter(l -> l.startsWith("end\t")).count();
     }
 
     @Test
