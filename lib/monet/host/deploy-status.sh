@@ -9,4 +9,4 @@ if [ -f .deploy.lock ]; then echo "lock=$(cat .deploy.lock)"; else echo 'lock=fr
 echo "--- audit (last $AUDIT_LINES)"
 tail -n "$AUDIT_LINES" deploy-audit.log 2>/dev/null || echo '(no audit log yet)'
 echo '--- containers'
-docker compose -f "$COMPOSE_FILE" ps 2>&1 || true
+docker compose --project-directory "$APP_DIR" -f "$COMPOSE_FILE" ps 2>&1 || true

@@ -116,6 +116,53 @@ class HostScriptsTest {
         assertThatThrownBy(() -> s.deploy("1.0.0", "r.example", "")).hasMessageContaining("deploy.bucket");
     }
 
+    /** Every compose call names APP_DIR as the project directory, as deploy's compose() does: one project, one .env. */
+    @Test
+    void everyComposeCallHasTheAppDirAsItsProjectDirectory() throws IOException {
+        for (Path file : files()) {
+            List<String> calls = Files.readAllLines(file).stream().filter(line -> line.contains("docker compose")).toList();
+            for (String call : calls) {
+                assertThat(call).as(file.getFileName() + ": " + call).contains("docker compose --project-directory \"$APP_DIR\" -f ");
+            }
+        }
+    }
+
+    /**
+     * The real Compose v2 CLI (no engine needed: the subcommand becomes {@code config}) on the
+     * exact options of restart, deploy-status and deploy's compose(), with the compose file the
+     * link into site/current that deploy makes: the same project (APP_DIR's name) and APP_DIR's
+     * .env, not the link target's directory.
+     */
+    @Test
+    void restartStatusAndDeployLoadTheSameComposeProjectThroughTheLink() throws IOException {
+        Path docker = Tools.require("docker");
+        Path app = tmp.resolve("app");
+        Path release = Files.createDirectories(app.resolve("site/releases/r1"));
+        Files.writeString(release.resolve("docker-compose.prod.yml"), "services:\n  web-ssr:\n    image: r/web-ssr:${IMAGE_TAG}\n");
+        Files.writeString(release.resolve(".env"), "IMAGE_TAG=from-the-release-directory\n");
+        Files.writeString(app.resolve(".env"), "IMAGE_TAG=from-app-dir\n");
+        Files.createSymbolicLink(app.resolve("site/current"), Path.of("releases/r1"));
+        Files.createSymbolicLink(app.resolve("docker-compose.prod.yml"), Path.of("site/current/docker-compose.prod.yml"));
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        // The script's compose options go to the real CLI; its subcommand is replaced by config.
+        Files.writeString(bin.resolve("docker"), "#!/bin/sh\n[ \"$1\" = compose ] || exit 90\nshift\noptions=''\n"
+                + "while [ $# -gt 0 ]; do case $1 in --project-directory|-f) options=\"$options $1 $2\"; shift 2 ;; *) break ;; esac; done\n"
+                + "# shellcheck disable=SC2086 # the test's paths have no spaces\nexec " + docker + " compose $options config --format json\n");
+        Files.setPosixFilePermissions(bin.resolve("docker"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        HostScripts scripts = new HostScripts(Config.load(Map.of(), Repo.root(), Map.of("app.dir", app.toString())), () -> "us-east-1",
+                "ann@laptop", "abc123");
+        String path = bin + ":" + System.getenv("PATH");
+
+        String restart = Cmd.of("/bin/sh", "-c", scripts.restart("web-ssr").text()).dir(tmp).env("PATH", path).run().stdout();
+        String status = Cmd.of("/bin/sh", "-c", scripts.deployStatus(1).text()).dir(tmp).env("PATH", path).run().stdout();
+        String deploy = Cmd.of("/bin/sh", "-c", "APP_DIR='" + app + "' COMPOSE_FILE=docker-compose.prod.yml\n"
+                + HostScript.file("functions") + "\ncompose ps").dir(tmp).env("PATH", path).run().stdout();
+
+        assertThat(deploy).contains("\"name\": \"app\"", "r/web-ssr:from-app-dir");
+        assertThat(restart).isEqualTo(deploy);
+        assertThat(status.substring(status.indexOf("--- containers\n") + 15)).isEqualTo(deploy);
+    }
+
     @Test
     void aPreviewPrintsEachSharedFileOnce() {
         Set<String> printed = new HashSet<>();
