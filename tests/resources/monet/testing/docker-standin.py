@@ -9,6 +9,9 @@ It behaves like docker for what they use, from files under $MONET_SANDBOX:
   containers.json          [{"name","state","status","image"}]: ps, exec targets
   logs/NAME.log            "RFC3339NANO message" lines: logs --tail --since --timestamps
   exec NAME CMD...         runs CMD in containers/NAME (HOME=/home/app, PATH has container-bin)
+  compose [OPTIONS] SUB    an unknown SUB fails as Compose v2 does (its usage on stdout, the error
+                           on stderr, exit 16 up to v2.32, as the host's pinned v2.29.7 and Debian's
+                           2.26.1); a subcommand compose has but this stand-in does not model fails too
 Anything else is recorded and succeeds. Errors are docker's.
 """
 import datetime, json, os, re, subprocess, sys
@@ -140,6 +143,40 @@ def run_in(name, command, env, workdir, stdin):
         return 127
 
 
+# Compose v2's global options that take a value (the others are flags), and its subcommands
+# (`docker compose --help` of v2.26.1 and v2.29.7).
+COMPOSE_VALUE_OPTIONS = {"-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile",
+                         "--ansi", "--progress", "--parallel", "--workdir"}
+COMPOSE_COMMANDS = {"attach", "build", "config", "cp", "create", "down", "events", "exec", "images", "kill", "logs", "ls",
+                    "pause", "port", "ps", "pull", "push", "restart", "rm", "run", "scale", "start", "stats", "stop", "top",
+                    "unpause", "up", "version", "wait", "watch"}
+COMPOSE_USAGE = """
+Usage:  docker compose [OPTIONS] COMMAND
+
+Define and run multi-container applications with Docker
+
+Run 'docker compose COMMAND --help' for more information on a command.
+"""
+
+
+def compose(args):
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 1 if "=" in args[i] or args[i] not in COMPOSE_VALUE_OPTIONS else 2
+    if i >= len(args):
+        sys.stdout.write(COMPOSE_USAGE)
+        sys.exit(0)
+    sub = args[i]
+    if sub not in COMPOSE_COMMANDS:
+        # As cmd/compose/compose.go: the help on stdout, then a StatusError (CommandSyntaxFailure, 16).
+        sys.stdout.write(COMPOSE_USAGE)
+        sys.stderr.write('unknown docker command: "compose %s"\n' % sub)
+        sys.exit(16)
+    sys.stderr.write("docker stand-in: `docker compose %s` is not modelled here (what compose does to containers is"
+                     " tested on the real engine: RemoteOnDockerTest)\n" % sub)
+    sys.exit(1)
+
+
 def main():
     record()
     args = sys.argv[1:]
@@ -152,6 +189,8 @@ def main():
         ps(rest)
     elif sub == "exec":
         execute(rest)
+    elif sub == "compose":
+        compose(rest)
 
 
 main()
