@@ -35,6 +35,7 @@ import monet.cli.HelpOption;
 import monet.cli.HostOptions;
 import monet.config.Keys;
 import monet.console.Console;
+import monet.host.HostScript;
 import monet.host.HostTarget;
 import monet.infra.GitHubSecretsCommand;
 import monet.pipeline.Pipeline;
@@ -345,19 +346,30 @@ class release {
 
     @Command(name = "unlock", description = {"Release the deploy lock.",
             "Only the holder's own lock, unless --force, which breaks anyone's (a stale lock left by a killed"
-                    + " deploy). Both are recorded in the audit log."})
+                    + " deploy). Both are recorded in the audit log. --release-done ends a release as verify does:"
+                    + " it gives back only this caller's own release lock, never anyone else's nor a manual one."})
     static class Unlock implements Callable<Integer> {
         @Option(names = "--force", description = "Break the lock whoever holds it.")
         boolean force;
+
+        @Option(names = "--release-done", description = {"Give back only this caller's release lock (the same workflow"
+                + " run, or user@host), as the end of verify does; any other lock, a manual one included, stays. For a"
+                + " release that ended before verify could (the workflow's step when a run is cancelled)."})
+        boolean releaseDone;
 
         @Mixin
         Target target;
 
         @Override
         public Integer call() {
+            if (force && releaseDone) {
+                throw MonetException.usage("--force breaks anyone's lock, --release-done gives back only this release's: give one");
+            }
             ReleaseContext ctx = target.context(null);
             Stages stages = new Stages(ctx, Set.of());
-            Console.get().out(target.dryRun() ? stages.describeHost("unlock", ctx.scripts().unlock(force)) : stages.unlock(force).strip());
+            HostScript script = releaseDone ? ctx.scripts().releaseDone() : ctx.scripts().unlock(force);
+            Console.get().out(target.dryRun() ? stages.describeHost("unlock", script)
+                    : (releaseDone ? stages.releaseDone() : stages.unlock(force)).strip());
             return 0;
         }
     }

@@ -480,6 +480,11 @@ public final class Stages {
         return host.runForOutput("lock", ctx.scripts().lock(reason));
     }
 
+    /** {@code release unlock --release-done}: gives back this caller's own release lock only; says what it found. */
+    public String releaseDone() {
+        return host.runForOutput("release the deploy lock", ctx.scripts().releaseDone());
+    }
+
     /** {@code release unlock}: releases it (anyone's with {@code force}). */
     public String unlock(boolean force) {
         return host.runForOutput("unlock", ctx.scripts().unlock(force));

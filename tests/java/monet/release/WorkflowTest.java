@@ -150,6 +150,27 @@ class WorkflowTest {
                 .isEqualTo("${{ secrets.GITHUB_TOKEN }}");
     }
 
+    @Test
+    void aCancelledRunEndsByGivingBackOnlyItsOwnReleaseLock() throws Exception {
+        List<JsonNode> steps = steps(yaml(StageDeclarationsTest.WORKFLOW));
+        JsonNode last = steps.get(steps.size() - 1);
+        assertThat(last.path("if").asText()).as("runs only when the run is cancelled, once AWS credentials are there")
+                .isEqualTo("cancelled() && steps.aws.outcome == 'success'");
+        String run = last.path("run").asText().strip();
+        assertThat(run).as("a script call, no shell logic").doesNotContain("\n", ";", "&&", "||", "|").startsWith("./jbang release ");
+        CommandLine.ParseResult parsed = new CommandLine(Class.forName("monet.scripts.release"))
+                .parseArgs(run.substring("./jbang release ".length()).split("\\s+"));
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("unlock");
+        assertThat(parsed.subcommand().hasMatchedOption("--release-done")).as(run).isTrue();
+        assertThat(parsed.subcommand().hasMatchedOption("--force")).as(run).isFalse();
+
+        List<String> ids = steps.stream().map(step -> step.path("id").asText("")).toList();
+        List<String> runs = steps.stream().map(step -> step.path("run").asText("").strip()).toList();
+        assertThat(ids.indexOf("aws")).as("the credentials step comes before the first host stage")
+                .isPositive().isLessThan(runs.indexOf("./jbang release migrate"));
+        assertThat(runs.stream().filter(r -> r.contains("release unlock"))).as("nothing else unlocks").containsExactly(run);
+    }
+
     /** Whether a push of {@code ref} (refs/heads/... or refs/tags/...) runs the workflow, by GitHub's filter rules. */
     static boolean runsOnPush(JsonNode workflow, String ref) {
         JsonNode on = workflow.path("on");
