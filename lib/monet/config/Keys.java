@@ -35,6 +35,13 @@ public final class Keys {
             "deploy refuses unless data.dir is a mount point (the data volume); false where the data is meant to live on the root disk"));
     public static final Key<Integer> DEPLOY_KEEP_RELEASES = add(Key.number("deploy.keep-releases", 3, 1, 999,
             "release directories (web files and config) kept on the host for rollback"));
+    public static final Key<List<String>> DEPLOY_OVERLAP = add(Key.list("deploy.overlap", "drawing-agent",
+            "app services whose new version starts beside the live container (a stand-in under the service's network name)"
+                    + " and serves with it until the new container passes its health check, so their requests do not fail"
+                    + " while a deploy or rollback replaces it (\"\" = replace in place: a gap of a second or two)"));
+    public static final Key<Duration> DEPLOY_OVERLAP_TIMEOUT = add(Key.seconds("deploy.overlap-timeout", 180, 5, 3600,
+            "how long deploy and rollback wait for the new version's stand-in, then its own container, to pass the"
+                    + " compose file's health check; a stand-in that does not refuses the deploy with the old version serving"));
     public static final Key<String> DB_NAME = add(Key.text("db.name", "code_monet.db",
             "the SQLite database file in data.dir"));
     public static final Key<Integer> DB_BACKUPS = add(Key.number("db.backups", 5, 0, 1000,

@@ -226,12 +226,31 @@ public final class HostScripts {
         }
         return deploying("deploy").with("VERSION", tag(version)).with("REGISTRY", registry(registry)).with("BUCKET", bucket)
                 .with("DATA_DIR", config.get(Keys.DATA_DIR)).with("REQUIRE_MOUNT", config.get(Keys.DATA_REQUIRE_MOUNT))
-                .with("KEEP_RELEASES", config.get(Keys.DEPLOY_KEEP_RELEASES));
+                .with("KEEP_RELEASES", config.get(Keys.DEPLOY_KEEP_RELEASES)).withAll(overlap());
     }
 
     /** Rollback: the kept release of the version or ("") the recorded previous one made live again, images, files and config. */
     public HostScript rollback(String version) {
-        return deploying("rollback").with("VERSION", version.isEmpty() ? "" : tag(version));
+        return deploying("rollback").with("VERSION", version.isEmpty() ? "" : tag(version)).withAll(overlap());
+    }
+
+    /**
+     * OVERLAP and OVERLAP_TIMEOUT of deploy and rollback: {@code deploy.overlap}, each an app
+     * service (app.container or ssr.container: nginx publishes the ports, so a second one could
+     * not start), and {@code deploy.overlap-timeout} in seconds.
+     */
+    private Map<String, String> overlap() {
+        List<String> apps = List.of(appContainer(), config.get(Keys.SSR_CONTAINER));
+        for (String service : config.get(Keys.DEPLOY_OVERLAP)) {
+            if (!apps.contains(service(service))) {
+                throw MonetException.usage("deploy.overlap: '" + service + "' is not one of the app's services (" + String.join(", ", apps)
+                        + ": app.container, ssr.container)");
+            }
+        }
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("OVERLAP", String.join(" ", new java.util.LinkedHashSet<>(config.get(Keys.DEPLOY_OVERLAP))));
+        inputs.put("OVERLAP_TIMEOUT", Long.toString(config.get(Keys.DEPLOY_OVERLAP_TIMEOUT).toSeconds()));
+        return inputs;
     }
 
     /** Lock: take the deploy lock and keep it, with a reason. */

@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # The functions deploy, rollback, migrate, lock, unlock and cleanup share (sent in front of each).
 # Set above: APP_DIR, COMPOSE_FILE, SERVICES (checked names), REGION, WHO, COMMIT.
+# deploy and rollback also set OVERLAP (services, checked names) and OVERLAP_TIMEOUT (seconds).
 # The host's files, in APP_DIR: .env (IMAGE_TAG, ECR_REGISTRY and the app's settings),
 # .deploy.lock (held by a release from its first host stage to the end of verify, or by lock),
 # .previous-tag (the IMAGE_TAG before the last deploy), deploy-audit.log (one line per action),
@@ -241,12 +242,174 @@ app_services() {
   done
 }
 
+# ---- overlap: the new version serves beside the old while a container is replaced -------------
+# For each OVERLAP service, a stand-in of the new version (a one-off container of the service,
+# named SERVICE-standby-TIME) starts beside the live container under the service's network name,
+# so Docker's DNS answers that name with both and nginx (its upstreams resolved per request, and
+# reloaded) and the SSR server reach either: when compose replaces the service's container, its
+# requests go to the stand-in (nginx tries the next address on a refused or timed-out connect),
+# and the stand-in is removed once the new container passes its health check. Kamal starts the
+# new container before stopping the old one for the same reason; compose cannot, as the compose
+# file names its containers.
+
+# The stand-ins' label, valued with APP_DIR: only this stack's are ever removed.
+STANDBY_LABEL=monet.standby
+STANDBYS=''
+OVERLAPPED=''
+UNHEALTHY=''
+
+# healthy CONTAINER: whether CONTAINER runs and its own health check (the compose file's
+# healthcheck test, run once now with docker exec) passes; its last line of output in
+# .health-check. Docker's own status comes only each `interval` (30 s in the compose file), too
+# late to wait for. A container without a health check counts as healthy once it runs.
+healthy() {
+  if [ "$(docker inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" != true ]; then
+    echo 'not running' > .health-check
+    return 1
+  fi
+  # The test's words, each ended by a NUL (docker inspect adds a newline after the last word,
+  # which the sh below drops): CMD ARGS..., CMD-SHELL COMMAND, NONE, or nothing.
+  # shellcheck disable=SC2016 # the sh -c script's own variables
+  docker inspect -f '{{if .Config.Healthcheck}}{{range .Config.Healthcheck.Test}}{{printf "%s\x00" .}}{{end}}{{end}}' "$1" |
+    xargs -0 sh -c '
+      container=$1
+      shift
+      words=$#
+      i=0
+      for word; do
+        i=$((i + 1))
+        if [ "$i" -lt "$words" ]; then set -- "$@" "$word"; fi
+      done
+      shift "$words"
+      case "${1:-NONE}" in
+        CMD) shift && exec timeout 30 docker exec "$container" "$@" ;;
+        CMD-SHELL) exec timeout 30 docker exec "$container" /bin/sh -c "$2" ;;
+        *) exit 0 ;;
+      esac' sh "$1" > .health-check.out 2>&1
+  status=$?
+  tail -n 1 .health-check.out > .health-check
+  rm -f .health-check.out
+  return "$status"
+}
+
+# await_healthy CONTAINER: waits, OVERLAP_TIMEOUT seconds at most, until CONTAINER passes its
+# health check; false, with why in $UNHEALTHY, when it does not in time or is gone or exited.
+await_healthy() {
+  deadline=$(($(date +%s) + OVERLAP_TIMEOUT))
+  until healthy "$1"; do
+    state=$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$1" 2>/dev/null || echo 'gone 0')
+    case "$state" in
+      exited* | dead* | gone*)
+        UNHEALTHY="it stopped (${state%% *}, exit code ${state#* })"
+        return 1
+        ;;
+    esac
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      UNHEALTHY="it did not pass its health check in ${OVERLAP_TIMEOUT}s (deploy.overlap-timeout; last: $(cat .health-check))"
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+# remove_standbys: stops (SIGTERM: their requests end) and removes this stack's stand-ins,
+# whichever deploy started them.
+remove_standbys() {
+  standby_ids=$(docker ps -aq --filter "label=$STANDBY_LABEL=$APP_DIR" || true)
+  if [ -n "$standby_ids" ]; then
+    # shellcheck disable=SC2086 # container ids, one word each
+    docker stop $standby_ids >/dev/null 2>&1 || true
+    # shellcheck disable=SC2086
+    docker rm -f $standby_ids >/dev/null 2>&1 || true
+  fi
+  rm -f .health-check
+}
+
+# watch_standbys DEPLOY: a deploy killed while stand-ins run must not leave two versions serving
+# until the next deploy: a watcher outside the deploy's process tree (setsid, its parent gone at
+# once), started before the first stand-in is created, removes the stand-ins labelled with this
+# deploy's DEPLOY id once this shell has ended, whatever ended it (they are gone already when it
+# ended well).
+watch_standbys() {
+  # shellcheck disable=SC2016 # the sh -c script's own variables
+  (setsid sh -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done
+    ids=$(docker ps -aq --filter "label=$2")
+    if [ -n "$ids" ]; then docker rm -f $ids; fi' sh "$$" "$STANDBY_LABEL.deploy=$1" < /dev/null > /dev/null 2>&1 &)
+}
+
+# start_standbys RELEASE: a stand-in of each OVERLAP service, from release RELEASE's compose file
+# (IMAGE_TAG and ECR_REGISTRY exported: the new version), once it passes its health check nginx
+# is reloaded so its new workers resolve the service's name to both. Leftover stand-ins (a deploy
+# killed before its watcher ran) are removed first. False, with why in $UNHEALTHY and nothing
+# left running, when a stand-in does not start or pass its health check: nothing else changed.
+start_standbys() {
+  remove_standbys
+  STANDBYS=''
+  OVERLAPPED=''
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  for service in $OVERLAP; do
+    # Nothing to overlap before the service's first start.
+    [ -n "$(own_container "$service")" ] || continue
+    if [ -z "$OVERLAPPED" ]; then watch_standbys "$$-$stamp"; fi
+    OVERLAPPED="$OVERLAPPED $service"
+    if ! compose_of "$1" run -d --no-deps --use-aliases --name "$service-standby-$stamp" \
+      --label "$STANDBY_LABEL=$APP_DIR" --label "$STANDBY_LABEL.deploy=$$-$stamp" "$service" > /dev/null; then
+      remove_standbys
+      UNHEALTHY="the stand-in of $service did not start"
+      return 1
+    fi
+    STANDBYS="$STANDBYS $service-standby-$stamp"
+  done
+  [ -n "$STANDBYS" ] || return 0
+  for service in $OVERLAPPED; do
+    if ! await_healthy "$service-standby-$stamp"; then
+      UNHEALTHY="$service of the new version, started beside the live one: $UNHEALTHY"
+      remove_standbys
+      return 1
+    fi
+  done
+  # The live nginx, whichever compose file started it.
+  nginx_id=$(own_container nginx)
+  if [ -n "$nginx_id" ]; then docker kill -s HUP "$nginx_id" > /dev/null; fi
+}
+
+# own_container SERVICE: the id of SERVICE's running container in this stack (not a one-off; the
+# label compose gives its containers, as status.sh filters on).
+own_container() {
+  docker ps -q --filter "label=com.docker.compose.project.working_dir=$PWD" \
+    --filter "label=com.docker.compose.service=$1" --filter label=com.docker.compose.oneoff=False | head -n 1
+}
+
+# take_over: once each OVERLAP service's own container passes its health check, the stand-ins go
+# and nginx is reloaded, so no new worker keeps a stand-in's address. False (why in $UNHEALTHY)
+# when one does not: the caller puts the old release back.
+take_over() {
+  [ -n "$STANDBYS" ] || return 0
+  for service in $OVERLAPPED; do
+    id=$(own_container "$service")
+    if [ -z "$id" ]; then
+      UNHEALTHY="$service has no container"
+      return 1
+    fi
+    if ! await_healthy "$id"; then
+      UNHEALTHY="$service of the new version: $UNHEALTHY"
+      return 1
+    fi
+  done
+  remove_standbys
+  STANDBYS=''
+  reload_nginx
+}
+
 # activate ACTION NAME VERSION REGISTRY: makes release NAME live with the images of VERSION:
 # nginx -t on its nginx.conf in a one-off container of its own compose file's nginx service
-# (image, mounts, certificates), the app's images pulled, bridge the live release's assets, switch (site/current
-# and .env), up -d and reload nginx. Until the switch nothing live has changed, so a failed pull
-# or nginx -t ends the script (failed) with the old version serving whole; if the start fails,
-# the old release and .env are put back and started again, and the script ends with 1.
+# (image, mounts, certificates), the app's images pulled, the OVERLAP services' stand-ins started
+# and healthy, bridge the live release's assets, switch (site/current and .env), up -d, reload
+# nginx, and once the new containers pass their health check the stand-ins removed. Until the
+# switch nothing live has changed but the stand-ins serving beside the old containers, so a
+# failed pull, nginx -t or stand-in ends the script (failed) with the old version serving whole;
+# if the start fails, the stand-ins go, the old release and .env are put back and started again,
+# and the script ends with 1.
 activate() {
   action=$1
   name=$2
@@ -262,14 +425,18 @@ $action of $3 refused: its nginx.conf fails nginx -t, so it is not used; ${befor
   ecr_login "$4" || failed "$action" "$3" "$action of $3 failed: no ECR login; ${before:-nothing} keeps serving"
   # shellcheck disable=SC2046 # checked names, one word each
   compose_of "$name" pull $(app_services) || failed "$action" "$3" "$action of $3 failed: the images could not be pulled; ${before:-nothing} keeps serving"
+  if ! start_standbys "$name"; then
+    failed "$action" "$3" "$action of $3 refused: $UNHEALTHY; ${before:-nothing} keeps serving"
+  fi
   if [ "$old" != "$name" ]; then
     if [ -n "$old" ]; then bridge "$RELEASES/$old" "$RELEASES/$name"; else bridge "$APP_DIR" "$RELEASES/$name"; fi
   fi
   if [ -f .env ]; then cp -p .env .env.before; else rm -f .env.before; fi
   switch_release "$name"
   set_env "$3" "$4"
-  if ! { start_services && reload_nginx; }; then
-    echo "$action of $3 failed: putting ${before:-nothing} back" >&2
+  if ! { start_services && reload_nginx && take_over; }; then
+    echo "$action of $3 failed${UNHEALTHY:+: $UNHEALTHY}; putting ${before:-nothing} back" >&2
+    remove_standbys
     if [ -f .env.before ]; then mv -f .env.before .env; fi
     if [ -n "$old" ]; then
       switch_release "$old"

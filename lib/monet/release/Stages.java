@@ -66,8 +66,10 @@ public final class Stages {
             new Stage("deploy", "Deploy the version on the instance.",
                     "Under the release's deploy lock (taken by its first host stage, given back when verify ends),"
                             + " refuses unless data.dir is a mount point, fetches the bucket's config and web into a new release"
-                            + " directory, pulls, tests its nginx.conf with nginx -t, bridges the live release's assets, switches"
-                            + " site/current and IMAGE_TAG, compose up -d, reloads nginx, records the previous tag, audits and"
+                            + " directory, pulls, tests its nginx.conf with nginx -t, starts the new version of each deploy.overlap"
+                            + " service beside the live one until it passes its health check (deploy.overlap-timeout), bridges the"
+                            + " live release's assets, switches site/current and IMAGE_TAG, compose up -d, reloads nginx, removes"
+                            + " the stand-ins once the new containers are healthy, records the previous tag, audits and"
                             + " prunes old releases. Its rollback, when verify fails: the previous release (images, web files and"
                             + " config), verified.",
                     List.of("sync-web", "migrate"), Set.of(), Stages::deploy),

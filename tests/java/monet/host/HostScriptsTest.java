@@ -116,6 +116,24 @@ class HostScriptsTest {
         assertThatThrownBy(() -> s.deploy("1.0.0", "r.example", "")).hasMessageContaining("deploy.bucket");
     }
 
+    /** deploy.overlap names app services only: a second nginx could not bind the published ports. */
+    @Test
+    void overlapTakesOnlyTheAppServices() {
+        HostScripts nginx = new HostScripts(Config.load(Map.of(), Repo.root(), Map.of("deploy.overlap", "drawing-agent,nginx")),
+                () -> "us-east-1", "ann@laptop", "abc123");
+        assertThatThrownBy(() -> nginx.deploy("1.0.0", "r.example", "b")).isInstanceOf(MonetException.class)
+                .hasMessage("deploy.overlap: 'nginx' is not one of the app's services (drawing-agent, web-ssr: app.container, ssr.container)");
+        assertThatThrownBy(() -> nginx.rollback("")).hasMessageContaining("deploy.overlap: 'nginx'");
+
+        HostScripts both = new HostScripts(Config.load(Map.of(), Repo.root(), Map.of("deploy.overlap", "web-ssr, drawing-agent,web-ssr",
+                "deploy.overlap-timeout", "2m")), () -> "us-east-1", "ann@laptop", "abc123");
+        assertThat(both.deploy("1.0.0", "r.example", "b").text()).contains("OVERLAP='web-ssr drawing-agent'\nOVERLAP_TIMEOUT=120\n");
+        HostScripts none = new HostScripts(Config.load(Map.of(), Repo.root(), Map.of("deploy.overlap", "")),
+                () -> "us-east-1", "ann@laptop", "abc123");
+        assertThat(none.rollback("").text()).contains("OVERLAP=''\n");
+        assertThat(scripts().deploy("1.0.0", "r.example", "b").text()).contains("OVERLAP=drawing-agent\nOVERLAP_TIMEOUT=180\n");
+    }
+
     /** Every compose call names APP_DIR as the project directory, as deploy's compose() does: one project, one .env. */
     @Test
     void everyComposeCallHasTheAppDirAsItsProjectDirectory() throws IOException {

@@ -119,6 +119,9 @@ class DeployOnDockerTest {
 
         assertThat(failures).as("pages and v1's assets while 2.0.0 was deployed").isEmpty();
         assertThat(downtime.failed("page")).as("pages while 2.0.0 was deployed").isZero();
+        assertThat(downtime.failed("api")).as("/api/version while 2.0.0 was deployed: the new API serves beside the old"
+                + " (deploy.overlap) until it has replaced it").isZero();
+        assertThat(standbys()).as("no stand-in is left").isEmpty();
         assertWhole("2.0.0", "v2\n");
         assertThat(read(site.appDir().resolve("docker-compose.prod.yml"))).isEqualTo(site.read(COMPOSE));
         for (String asset : v1Assets) {
@@ -147,14 +150,34 @@ class DeployOnDockerTest {
 
     @Test
     @Order(3)
+    void anApiThatDoesNotStartIsRefusedBeforeAnythingSwitches() {
+        // 2.2.0's API exits at start: its stand-in, started beside 2.0.0's, never passes its health check.
+        site.newVersion("2.2.0", Map.of(NGINX_CONF, site.read(NGINX_CONF).replace("listen 443 ssl http2 bogus;", "listen 443 ssl http2;"),
+                "server/app.py", site.read("server/app.py").replace("def main():\n", "def main():\n    sys.exit(3)\n")));
+        String live = currentRelease();
+
+        CmdResult deploy = site.release("pipeline", "--only", "build-web,sync-web,images,push-images,deploy,verify");
+
+        assertThat(deploy.exitCode()).as(deploy.stdout()).isEqualTo(1);
+        assertThat(deploy.stderr()).contains("deploy of 2.2.0 refused: drawing-agent of the new version, started beside the live one:"
+                + " it stopped (exited, exit code 3); 2.0.0 keeps serving");
+        assertWhole("2.0.0", "v2\n");
+        assertThat(standbys()).as("the stand-in is removed").isEmpty();
+        assertThat(currentRelease()).isEqualTo(live);
+        assertThat(releases()).noneMatch(name -> name.endsWith("-2.2.0"));
+        assertThat(site.appDir().resolve(".deploy.lock")).doesNotExist();
+        assertThat(audit()).contains("action=deploy version=2.2.0 previous=2.0.0 result=failed");
+    }
+
+    @Test
+    @Order(4)
     void aFailedVerifyRollsBackImagesWebFilesAndConfig() throws IOException {
         // 3.0.0 has its own assets and nginx.conf, and an API that never reports 3.0.0.
         site.newVersion("3.0.0", Map.of(
                 MAIN_JS, site.read(MAIN_JS).replace("\"r2\"", "\"r3\""),
-                NGINX_CONF, site.read(NGINX_CONF).replace("listen 443 ssl http2 bogus;", "listen 443 ssl http2;")
-                        .replace("return 200 \"v2\\n\";", "return 200 \"v3\\n\";"),
+                NGINX_CONF, site.read(NGINX_CONF).replace("return 200 \"v2\\n\";", "return 200 \"v3\\n\";"),
                 "server/app.py", site.read("server/app.py").replace("VERSION = os.environ.get(\"APP_VERSION\", \"unknown\")",
-                        "VERSION = \"never\"")));
+                        "VERSION = \"never\"").replace("    sys.exit(3)\n", "")));
         site.env().put("MONET_VERIFY_TIMEOUT", "8");
         CmdResult release;
         try {
@@ -175,7 +198,7 @@ class DeployOnDockerTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void releaseRollbackRestoresTheWholeVersionItNames() {
         site.releaseOk("rollback", "1.0.0");
         assertWhole(Rehearsal.FIRST, "ok\n");
@@ -186,7 +209,7 @@ class DeployOnDockerTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aFailedPullLeavesTheLiveVersionServingWhole() {
         String live = currentRelease();
         CmdResult deploy = site.release("deploy", "--version", "9.9.9");
@@ -200,7 +223,7 @@ class DeployOnDockerTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void deployRefusesADataDirectoryThatIsNotAMountPoint() throws IOException {
         Path plain = Files.createDirectories(tmp.resolve("not-a-volume"));
         CmdResult deploy = site.release("deploy", "--version", "2.0.0", "--set", "data.dir=" + plain,
@@ -212,7 +235,7 @@ class DeployOnDockerTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theReleaseHoldsOneLockFromItsFirstHostStageToTheEndOfVerify() throws IOException {
         site.newVersion("4.0.0", Map.of(MAIN_JS, site.read(MAIN_JS).replace("\"r3\"", "\"r4\""),
                 NGINX_CONF, site.read(NGINX_CONF).replace("return 200 \"v3\\n\";", "return 200 \"v4\\n\";"),
@@ -241,12 +264,13 @@ class DeployOnDockerTest {
     /**
      * A deploy killed (SIGKILL: the JVM, the host script and the CLIs it runs) at each moment
      * of its work, found on the host as it happens: while fetching, once fetched (pulling and
-     * testing nginx.conf), right after the switch, and while the containers start. Each time the
+     * testing nginx.conf), while the new API's stand-in serves beside the old one, right after the
+     * switch, and while the containers start. Each time the
      * site serves whole pages, the dead deploy's lock says who and since, another release is
      * refused, and the next deploy of the same release goes on and succeeds.
      */
     @Test
-    @Order(8)
+    @Order(9)
     void aDeployKilledAtAnyMomentLeavesAWholeSiteAndTheNextDeploySucceeds() throws Exception {
         site.newVersion("5.0.0", Map.of(MAIN_JS, site.read(MAIN_JS).replace("\"r4\"", "\"r5\""),
                 NGINX_CONF, site.read(NGINX_CONF).replace("return 200 \"v4\\n\";", "return 200 \"v5\\n\";")));
@@ -257,6 +281,7 @@ class DeployOnDockerTest {
         moments.put("fetching", version -> releasesAndIncoming().stream().anyMatch(n -> n.startsWith(".incoming-")));
         moments.put("fetched", version -> releases().stream().anyMatch(n -> n.endsWith("-" + version) && !n.equals(currentRelease())
                 && !releasesBefore.contains(n)));
+        moments.put("overlapping", version -> !standbys().isEmpty());
         moments.put("switched", version -> currentRelease().endsWith("-" + version) && !releasesBefore.contains(currentRelease()));
         moments.put("starting", version -> envTag().equals(version));
         String version = "4.0.0";
@@ -269,6 +294,13 @@ class DeployOnDockerTest {
             deploy.killTree();
 
             String at = "killed while " + moment.getKey() + " (" + version + ")";
+            if (moment.getKey().equals("overlapping")) {
+                // The dead deploy's watcher removes its stand-in: the API is the live version's alone again.
+                awaitNoStandby(at);
+                for (int i = 0; i < 5; i++) {
+                    assertThat(site.apiVersion()).as(at).isEqualTo(envTag());
+                }
+            }
             assertWholePages(at);
             String lock = Files.readString(site.appDir().resolve(".deploy.lock"));
             assertThat(lock).as(at).contains("version=" + version, "since=");
@@ -288,6 +320,26 @@ class DeployOnDockerTest {
     }
 
     private List<String> releasesBefore = List.of();
+
+    /** The stand-ins (deploy.overlap) of this stack's deploys, running or not. */
+    private List<String> standbys() {
+        return Cmd.of("docker", "ps", "-aq", "--filter", "label=monet.standby=" + site.appDir()).run().stdout().lines().toList();
+    }
+
+    private void awaitNoStandby(String at) {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!standbys().isEmpty()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(at + ": a stand-in is left: " + standbys());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 
     // ---- helpers ------------------------------------------------------------------------------
 
@@ -338,11 +390,13 @@ class DeployOnDockerTest {
     /**
      * The site serves VERSION whole: its pages rendered by its SSR server with every asset, its
      * API, its version.txt, its static fallback page (the host's bytes, and each of its assets
-     * over HTTPS), and its nginx.conf (nginx's /nginx-health on port 80).
+     * over HTTPS), and its nginx.conf (nginx's /nginx-health on port 80). Requests go as a
+     * browser sends them: one refused by HTTP/2's GOAWAY (nginx reloading, as a deploy killed
+     * right after signalling it leaves it doing) is sent again once.
      */
     private void assertWhole(String version, String nginxHealth) {
         for (String path : List.of("/", "/drawings/7?share=1")) {
-            Rehearsal.Page page = site.page(path);
+            Rehearsal.Page page = Downtime.asBrowser(() -> site.page(path));
             assertThat(page.html().statusCode()).as(page.toString()).isEqualTo(200);
             assertThat(page.ssrVersion()).as(page.toString()).isEqualTo(version);
             assertThat(page.assets()).as(page.toString()).hasSize(2);
@@ -354,22 +408,23 @@ class DeployOnDockerTest {
         Path index = site.appDir().resolve("site/current/web/index.html");
         assertThat(read(index)).as("the live index.html is " + version + "'s").isEqualTo(read(dists.resolve(version).resolve("index.html")));
         for (String asset : assetsOf(read(index))) {
-            assertThat(site.get(asset).statusCode()).as(asset + " of the static fallback").isEqualTo(200);
+            assertThat(Downtime.asBrowser(() -> site.get(asset)).statusCode()).as(asset + " of the static fallback").isEqualTo(200);
         }
         HttpResponse<String> health = site.send(HttpRequest.newBuilder(java.net.URI.create(site.httpUrl("/nginx-health")))
                 .timeout(Duration.ofSeconds(10)).build());
         assertThat(health.body()).as("nginx runs " + version + "'s nginx.conf").isEqualTo(nginxHealth);
     }
 
-    /** Whatever version: pages answer with all their assets, and so does the static fallback. */
+    /** Whatever version: pages answer with all their assets, and so does the static fallback (as a browser asks). */
     private void assertWholePages(String at) {
         for (String path : List.of("/", "/drawings/7")) {
-            Rehearsal.Page page = site.page(path);
+            Rehearsal.Page page = Downtime.asBrowser(() -> site.page(path));
             assertThat(page.html().statusCode()).as(at + ": " + page).isEqualTo(200);
             assertThat(page.brokenAssets()).as(at + ": " + page).isEmpty();
         }
         for (String asset : assetsOf(read(site.appDir().resolve("site/current/web/index.html")))) {
-            assertThat(site.get(asset).statusCode()).as(at + ": " + asset + " of the static fallback").isEqualTo(200);
+            assertThat(Downtime.asBrowser(() -> site.get(asset)).statusCode()).as(at + ": " + asset + " of the static fallback")
+                    .isEqualTo(200);
         }
     }
 
