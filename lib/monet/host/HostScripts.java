@@ -268,7 +268,7 @@ public final class HostScripts {
         return deploying("unlock").with("FORCE", false).with("RELEASE_DONE", true);
     }
 
-    /** Cleanup: remove the registry's images other than the current and previous tags, in the background. */
+    /** Cleanup: remove the registry's images other than the current and previous tags, then dangling ones; done when it returns. */
     public HostScript cleanup() {
         return deploying("cleanup");
     }
