@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 import monet.process.Cmd;
 import monet.process.CmdResult;
 import monet.testing.JBang;
+import monet.testing.Moto;
 import monet.testing.Rehearsal;
+import monet.testing.SsmEndpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -317,6 +319,79 @@ class DeployOnDockerTest {
         assertThat(unlock.exitCode()).isZero();
         assertThat(audit()).contains("action=unlock forced=yes was=[holder=");
         assertThat(releases()).as("deploy.keep-releases (3)").hasSizeLessThanOrEqualTo(3);
+    }
+
+    /**
+     * The host stages through the SSM test endpoint instead of --via local (its commands run with
+     * /bin/sh on this machine, so they reach the real engine): status, lock and unlock, migrate,
+     * deploy with its stand-in, verify, rollback and cleanup, each checked on the host, in the
+     * engine's images and over HTTPS.
+     */
+    @Test
+    @Order(10)
+    void theHostStagesRunTheSameThroughSsm() throws IOException {
+        Map<String, String> hostEnv = Map.of("CURL_CA_BUNDLE", site.dataDir().resolve("certs/fullchain.pem").toString(),
+                "PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+        // The endpoint's sandbox puts the docker stand-in first on PATH: the machine's PATH instead, for the real engine.
+        SsmEndpoint ssm = SsmEndpoint.start(tmp.resolve("ssm")).proxyTo(Moto.get().endpoint()).hostEnv(hostEnv);
+        site.env().put("AWS_ENDPOINT_URL_SSM", ssm.endpoint());
+        try {
+            String live = envTag();
+            String other = live.equals("5.0.0") ? "4.0.0" : "5.0.0";
+            assertThat(viaSsm("status").stdout()).contains("image_tag=" + live, "lock=free");
+            viaSsm("lock", "--reason", "checking over SSM");
+            assertThat(Files.readString(site.appDir().resolve(".deploy.lock"))).contains("action=manual: checking over SSM");
+            viaSsm("unlock");
+            assertThat(site.appDir().resolve(".deploy.lock")).doesNotExist();
+
+            publish(other);
+            viaSsm("migrate", "--version", other);
+            viaSsm("deploy", "--version", other);
+            viaSsm("verify", "--version", other);
+            assertWhole(other, "v" + other.charAt(0) + "\n");
+            assertThat(standbys()).as("no stand-in is left").isEmpty();
+            assertThat(audit()).contains("action=deploy version=" + other + " previous=" + live + " result=ok");
+
+            viaSsm("rollback");
+            assertWhole(live, "v" + live.charAt(0) + "\n");
+            assertThat(site.appDir().resolve(".deploy.lock")).doesNotExist();
+
+            // cleanup keeps the live and previous tags and latest; an image a container still uses is refused by
+            // docker and named, after the rest was pruned.
+            String registry = Files.readString(site.appDir().resolve(".env")).lines().filter(l -> l.startsWith("ECR_REGISTRY="))
+                    .map(l -> l.substring("ECR_REGISTRY=".length())).findFirst().orElseThrow();
+            String held = registry + "/drawing-agent:" + Rehearsal.FIRST;
+            String container = Cmd.of("docker", "create", held).run().stdout().strip();
+            CmdResult refused;
+            try {
+                refused = site.release("cleanup", "--via", "ssm", "--instance", SsmEndpoint.DEFAULT_INSTANCE);
+            } finally {
+                Cmd.of("docker", "rm", container).run();
+            }
+            assertThat(refused.exitCode()).as(refused.stdout()).isEqualTo(1);
+            assertThat(refused.stderr()).contains("docker refused to remove: " + held + " (see its reason above)");
+            assertThat(registryTags(registry)).containsExactlyInAnyOrder("drawing-agent:" + Rehearsal.FIRST, "drawing-agent:" + live,
+                    "drawing-agent:latest", "web-ssr:" + live, "web-ssr:latest");
+            viaSsm("cleanup");
+            assertThat(registryTags(registry)).containsExactlyInAnyOrder("drawing-agent:" + live, "drawing-agent:latest",
+                    "web-ssr:" + live, "web-ssr:latest");
+            assertWhole(live, "v" + live.charAt(0) + "\n");
+        } finally {
+            site.env().remove("AWS_ENDPOINT_URL_SSM");
+            ssm.stop();
+        }
+    }
+
+    /** The engine's tags of the registry's images, as REPOSITORY:TAG without the registry (dangling ones left out). */
+    private static List<String> registryTags(String registry) {
+        return Cmd.of("docker", "images", "--format", "{{.Repository}}:{{.Tag}}").run().stdout().lines()
+                .filter(l -> l.startsWith(registry + "/") && !l.endsWith(":<none>")).map(l -> l.substring(registry.length() + 1)).toList();
+    }
+
+    private CmdResult viaSsm(String... args) {
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.addAll(List.of("--via", "ssm", "--instance", SsmEndpoint.DEFAULT_INSTANCE));
+        return site.releaseOk(argv.toArray(String[]::new));
     }
 
     private List<String> releasesBefore = List.of();

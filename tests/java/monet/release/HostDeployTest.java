@@ -247,44 +247,6 @@ class HostDeployTest extends SandboxTest {
     }
 
     @Test
-    void cleanupPrunesOtherTagsOfTheRegistryAndIsDoneWhenItReturns() throws Exception {
-        deployed("1.1.0", "1.0.0");
-        String r = Sandbox.REGISTRY + "/drawing-agent:";
-        Sandbox.write(box.dockerState.resolve("images"), String.join("\n", r + "0.8.0", r + "0.9.0", r + "1.0.0", r + "1.1.0",
-                r + "latest", "nginx:alpine") + "\n");
-
-        run("1.1.0", "cleanup");
-
-        // No waiting: the stage ends when the prune has, so nothing it started outlives it.
-        assertThat(box.read(box.dockerState.resolve("images")).lines())
-                .containsExactlyInAnyOrder(r + "1.0.0", r + "1.1.0", r + "latest", "nginx:alpine");
-        assertThat(box.dockerCalls()).containsSubsequence("rmi " + r + "0.8.0", "rmi " + r + "0.9.0", "image prune -f");
-        assertThat(everyDockerCallEnded()).isTrue();
-    }
-
-    @Test
-    void cleanupFailsNamingTheImageDockerRefusedAfterPruningTheRest() throws Exception {
-        deployed("1.1.0", "1.0.0");
-        String r = Sandbox.REGISTRY + "/drawing-agent:";
-        Sandbox.write(box.dockerState.resolve("images"), String.join("\n", r + "0.8.0", r + "0.9.0", r + "1.0.0", r + "1.1.0")
-                + "\n");
-        box.env.put("DOCKER_STANDIN_IN_USE", r + "0.8.0");
-
-        assertThatThrownBy(() -> run("1.1.0", "cleanup")).hasMessageContaining("cleanup failed on sandbox host (exit 1)")
-                .hasMessageContaining("unable to remove repository reference \"" + r + "0.8.0\"")
-                .hasMessageContaining("docker refused to remove: " + r + "0.8.0 ");
-        assertThat(box.read(box.dockerState.resolve("images")).lines()).containsExactlyInAnyOrder(r + "0.8.0", r + "1.0.0", r + "1.1.0");
-        assertThat(box.dockerCalls()).last().isEqualTo("image prune -f");
-        assertThat(everyDockerCallEnded()).isTrue();
-    }
-
-    /** Each docker call the stand-in logged as started has logged its end too. */
-    private boolean everyDockerCallEnded() {
-        List<String> log = box.read(box.dockerLog).lines().toList();
-        return log.stream().filter(l -> l.startsWith("start\t")).count() == log.stream().filter(l -> l.startsWith("end\t")).count();
-    }
-
-    @Test
     void deployWithoutABucketIsAUsageError() {
         box.settings.put("deploy.bucket", "");
         assertThatThrownBy(() -> run("1.1.0", "deploy")).hasMessageContaining("deploy.bucket");
