@@ -89,8 +89,8 @@ class release {
                     "Level by level, the stages of a level side by side: " + String.join(", then ", levels) + ".");
             List.of(Stage.Switch.values()).forEach(flag -> switchOption(pipeline.getCommandSpec(), flag));
             add(release, pipeline);
-            for (Object other : List.of(new Rollback(), new Status(), new Lock(), new Unlock(), new GitHubSecretsCommand(),
-                    new ConfigCommand())) {
+            for (Object other : List.of(new Rollback(), new Status(), new Lock(), new Unlock(), new SummaryCommand(),
+                    new GitHubSecretsCommand(), new ConfigCommand())) {
                 add(release, new CommandLine(other));
             }
             return release;
@@ -370,6 +370,32 @@ class release {
             HostScript script = releaseDone ? ctx.scripts().releaseDone() : ctx.scripts().unlock(force);
             Console.get().out(target.dryRun() ? stages.describeHost("unlock", script)
                     : (releaseDone ? stages.releaseDone() : stages.unlock(force)).strip());
+            return 0;
+        }
+    }
+
+    @Command(name = "summary", description = {"Write the release's closing summary for GitHub Actions.",
+            "The version, the commit its tag points to (not GITHUB_SHA: in a run started by hand that is the head of"
+                    + " the branch) and how to roll back, as Markdown appended to the step summary (GITHUB_STEP_SUMMARY),"
+                    + " or printed outside Actions. The release workflow's last step runs it whatever happened before;"
+                    + " it touches no host and needs no credentials."})
+    static class SummaryCommand implements Callable<Integer> {
+        @Mixin
+        ConfigOptions config;
+
+        @Option(names = "--version", paramLabel = "X.Y.Z",
+                description = "The version released (default: MONET_RELEASE_VERSION, the tag being built, or a vX.Y.Z tag at HEAD).")
+        String version;
+
+        @Override
+        public Integer call() {
+            // No host: the version and the commit come from the repository and the environment.
+            ReleaseContext ctx = new ReleaseContext(config.config(), Path.of("").toAbsolutePath(), false, version, null);
+            String markdown = "### Release v" + ctx.version().version() + "\n\nCommit `" + ctx.commit() + "`. Each stage's table is"
+                    + " above. Roll back by hand with `./jbang release rollback`.\n";
+            if (!Console.get().appendSummary(markdown)) {
+                markdown.lines().forEach(Console.get()::out);
+            }
             return 0;
         }
     }

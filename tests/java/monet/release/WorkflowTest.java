@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import monet.process.Cmd;
 import monet.process.CmdResult;
+import monet.testing.JBang;
 import monet.testing.Repo;
 import monet.testing.Tools;
 import org.junit.jupiter.api.Test;
@@ -224,6 +226,7 @@ class WorkflowTest {
     void theSummaryNamesTheTagsCommitEvenWhenGithubShaIsAnother(@TempDir Path tmp) throws Exception {
         String script = steps(yaml(StageDeclarationsTest.WORKFLOW)).stream().filter(s -> s.path("name").asText().equals("Summary"))
                 .findFirst().orElseThrow().path("run").asText();
+        assertThat(script.strip()).isEqualTo("./jbang release summary");
         Path repo = Files.createDirectories(tmp.resolve("repo"));
         java.util.function.Function<String, String> git = args -> Cmd.of(new ArrayList<>(List.of(("git " + args).split(" "))))
                 .dir(repo).env("GIT_AUTHOR_NAME", "a").env("GIT_AUTHOR_EMAIL", "a@b").env("GIT_COMMITTER_NAME", "a")
@@ -236,9 +239,19 @@ class WorkflowTest {
         String head = git.apply("rev-parse HEAD");
         Path summary = tmp.resolve("summary.md");
 
-        Cmd.of("bash", "-e", "-c", script).dir(repo).env("MONET_RELEASE_VERSION", "1.0.0").env("GITHUB_REF_NAME", "main")
-                .env("GITHUB_SHA", head).env("GITHUB_STEP_SUMMARY", summary.toString()).run();
+        // As the workflow runs it (a run started by hand: the branch checked out, its head as GITHUB_SHA).
+        CmdResult run = JBang.run(Repo.file("scripts/release.java").toString(), "summary").in(repo)
+                .env(Map.of("MONET_RELEASE_VERSION", "1.0.0", "GITHUB_REF_NAME", "main", "GITHUB_SHA", head,
+                        "GITHUB_STEP_SUMMARY", summary.toString(), "GITHUB_ACTIONS", "true"))
+                .call();
 
-        assertThat(Files.readString(summary)).contains("### Release v1.0.0", "Commit `" + tagged + "`").doesNotContain(head);
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(Files.readString(summary)).isEqualTo("### Release v1.0.0\n\nCommit `" + tagged + "`. Each stage's table is above."
+                + " Roll back by hand with `./jbang release rollback`.\n").doesNotContain(head);
+
+        // Outside Actions it is printed.
+        CmdResult printed = JBang.run(Repo.file("scripts/release.java").toString(), "summary", "--version", "1.0.0").in(repo)
+                .env(Map.of("GITHUB_STEP_SUMMARY", "")).call();
+        assertThat(printed.stdout()).contains("### Release v1.0.0", "Commit `" + tagged + "`");
     }
 }
