@@ -346,10 +346,18 @@ class DeployOnDockerTest {
 
             publish(other);
             viaSsm("migrate", "--version", other);
-            viaSsm("deploy", "--version", other);
+            // Both app services overlapped: web-ssr's stand-in (its own health check, in node) as well.
+            long since = System.currentTimeMillis() / 1000 - 1;
+            CmdResult deploy = viaSsm("deploy", "--version", other, "--set", "deploy.overlap=drawing-agent,web-ssr");
+            List<String> created = Cmd.of("docker", "events", "--since", Long.toString(since), "--until",
+                    Long.toString(System.currentTimeMillis() / 1000 + 1), "--filter", "event=create", "--filter",
+                    "label=monet.standby=" + site.appDir(), "--format", "{{index .Actor.Attributes \"com.docker.compose.service\"}}")
+                    .run().stdout().lines().sorted().toList();
+            assertThat(created).as("the stand-ins the deploy created").containsExactly("drawing-agent", "web-ssr");
             viaSsm("verify", "--version", other);
             assertWhole(other, "v" + other.charAt(0) + "\n");
             assertThat(standbys()).as("no stand-in is left").isEmpty();
+            assertThat(deploy.stdout() + deploy.stderr()).doesNotContain("refused");
             assertThat(audit()).contains("action=deploy version=" + other + " previous=" + live + " result=ok");
 
             viaSsm("rollback");
