@@ -61,7 +61,7 @@ class DryRunTest {
         CmdResult r = JBang.run("release", "--help").call();
         assertThat(r.exitCode()).isZero();
         for (String command : new String[] {"cut", "e2e", "build-web", "sync-web", "images", "push-images", "migrate", "github-release",
-                "deploy", "verify", "cleanup", "pipeline", "rollback", "status", "lock", "unlock", "config"}) {
+                "deploy", "verify", "cleanup", "pipeline", "rollback", "status", "lock", "unlock", "summary", "config"}) {
             assertThat(r.stdout()).containsPattern("(?m)^\\s+" + command + "\\s+\\S");
         }
         assertThat(r.stdout()).doesNotContain("not built yet");
