@@ -1,8 +1,9 @@
 # shellcheck shell=sh
 # Removes the registry's images other than the current and previous tags and latest, then dangling
-# ones (listed as REPOSITORY:<none>, which only the prune can remove), and returns when that is done. Not in the background: the caller (the release's cleanup
-# stage, over SSM with its timeout) then waits for the prune, sees what it removed and what docker
-# refused, and no prune outlives the command that started it.
+# ones (listed as REPOSITORY:<none>, which only the prune can remove), and returns when that is
+# done. Not in the background: the caller (the release's cleanup stage, over SSM with its timeout)
+# then waits for the prune, sees what it removed and what docker refused, and no prune outlives
+# the command that started it.
 current=$(current_tag)
 previous=$(cat .previous-tag 2>/dev/null || true)
 registry=$(current_registry)

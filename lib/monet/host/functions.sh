@@ -254,7 +254,7 @@ app_services() {
 
 # The stand-ins' label, valued with APP_DIR: only this stack's are ever removed.
 STANDBY_LABEL=monet.standby
-STANDBYS=''
+# The services whose stand-in this deploy started (each named SERVICE-standby-$stamp).
 OVERLAPPED=''
 UNHEALTHY=''
 
@@ -344,7 +344,6 @@ watch_standbys() {
 # left running, when a stand-in does not start or pass its health check: nothing else changed.
 start_standbys() {
   remove_standbys
-  STANDBYS=''
   OVERLAPPED=''
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
   for service in $OVERLAP; do
@@ -358,9 +357,8 @@ start_standbys() {
       UNHEALTHY="the stand-in of $service did not start"
       return 1
     fi
-    STANDBYS="$STANDBYS $service-standby-$stamp"
   done
-  [ -n "$STANDBYS" ] || return 0
+  [ -n "$OVERLAPPED" ] || return 0
   for service in $OVERLAPPED; do
     if ! await_healthy "$service-standby-$stamp"; then
       UNHEALTHY="$service of the new version, started beside the live one: $UNHEALTHY"
@@ -384,7 +382,7 @@ own_container() {
 # and nginx is reloaded, so no new worker keeps a stand-in's address. False (why in $UNHEALTHY)
 # when one does not: the caller puts the old release back.
 take_over() {
-  [ -n "$STANDBYS" ] || return 0
+  [ -n "$OVERLAPPED" ] || return 0
   for service in $OVERLAPPED; do
     id=$(own_container "$service")
     if [ -z "$id" ]; then
@@ -397,7 +395,7 @@ take_over() {
     fi
   done
   remove_standbys
-  STANDBYS=''
+  OVERLAPPED=''
   reload_nginx
 }
 
